@@ -1,0 +1,164 @@
+package ddl.master;
+
+import ddl.transport.ClusterConfig;
+import ddl.transport.DdlException;
+import ddl.transport.Messages.WorkerStats;
+import ddl.transport.RemoteCall;
+import ddl.transport.RemoteFunction;
+import ddl.transport.WorkerAddress;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The master's view of all its workers: connect from config.yml, run code on every worker, gather
+ * the results. Closing it closes the connections (the workers keep running).
+ */
+public final class Cluster implements AutoCloseable {
+  private final Vertx vertx;
+  private final ClusterConfig config;
+  private final List<ProxyWorker> workers;
+
+  private Cluster(Vertx vertx, ClusterConfig config, List<ProxyWorker> workers) {
+    this.vertx = vertx;
+    this.config = config;
+    this.workers = List.copyOf(workers);
+  }
+
+  /** Connects to every worker in the config. */
+  public static Future<Cluster> connect(ClusterConfig config) {
+    return connect(config, config.workers());
+  }
+
+  /** Connects to these workers with the config's secret and settings. */
+  public static Future<Cluster> connect(ClusterConfig config, List<WorkerAddress> addresses) {
+    if (addresses.isEmpty()) {
+      return Future.failedFuture(new DdlException("no workers to connect to; list some under 'workers' in "
+          + config.source()));
+    }
+    Vertx vertx = Vertx.vertx();
+    List<Future<ProxyWorker>> connecting = new ArrayList<>();
+    for (int i = 0; i < addresses.size(); i++) {
+      connecting.add(ProxyWorker.connect(vertx, config, addresses.get(i), i));
+    }
+    return Future.join(connecting).transform(ar -> {
+      List<ProxyWorker> connected = new ArrayList<>();
+      List<String> failures = new ArrayList<>();
+      for (Future<ProxyWorker> f : connecting) {
+        if (f.succeeded()) {
+          connected.add(f.result());
+        } else {
+          failures.add(f.cause().getMessage());
+        }
+      }
+      if (failures.isEmpty()) {
+        return Future.succeededFuture(new Cluster(vertx, config, connected));
+      }
+      connected.forEach(ProxyWorker::close);
+      vertx.close();
+      return Future.failedFuture(new DdlException("could not reach " + failures.size() + " of " + addresses.size()
+          + " workers:\n  " + String.join("\n  ", failures)));
+    });
+  }
+
+  /** Number of workers. */
+  public int size() {
+    return workers.size();
+  }
+
+  /** The workers, in config order. */
+  public List<ProxyWorker> workers() {
+    return workers;
+  }
+
+  /** The i-th worker. */
+  public ProxyWorker worker(int i) {
+    return workers.get(i);
+  }
+
+  public ClusterConfig config() {
+    return config;
+  }
+
+  /** The Vert.x instance the connections run on. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Runs {@code call} on every worker; the results in worker order. */
+  public <R> Future<List<R>> callAll(RemoteCall<R> call) {
+    return gather(w -> w.call(call));
+  }
+
+  /** Runs {@code call} on every worker and returns one future per worker, to take each as it completes. */
+  public <R> List<Future<R>> callEach(RemoteCall<R> call) {
+    return workers.stream().map(w -> w.call(call)).toList();
+  }
+
+  /** Runs {@code function} on worker i with {@code arguments.get(i)}; the results in worker order. */
+  public <A, R> Future<List<R>> scatter(List<A> arguments, RemoteFunction<A, R> function) {
+    if (arguments.size() != workers.size()) {
+      return Future.failedFuture(new IllegalArgumentException("scatter needs one argument per worker: got "
+          + arguments.size() + " for " + workers.size() + " workers"));
+    }
+    return gather(w -> w.call(function, arguments.get(w.index())));
+  }
+
+  /** Runs {@code type.method(args)} on every worker; see {@link ProxyWorker#runMethod}. */
+  public <R> Future<List<R>> runMethod(Class<?> type, String method, Object... args) {
+    return gather(w -> w.runMethod(type, method, args));
+  }
+
+  /** Ships classes to every worker. */
+  public Future<Void> ship(Class<?>... classes) {
+    return gather(w -> w.ship(classes)).mapEmpty();
+  }
+
+  /** Stores the same named object on every worker. */
+  public Future<Void> broadcast(String name, Object value) {
+    return gather(w -> w.put(name, value)).mapEmpty();
+  }
+
+  /** Every worker's figures. */
+  public Future<List<WorkerStats>> stats() {
+    return gather(ProxyWorker::stats);
+  }
+
+  /** Bytes sent to all workers so far. */
+  public long bytesSent() {
+    return workers.stream().mapToLong(ProxyWorker::bytesSent).sum();
+  }
+
+  /** Bytes received from all workers so far. */
+  public long bytesReceived() {
+    return workers.stream().mapToLong(ProxyWorker::bytesReceived).sum();
+  }
+
+  /** Asks every worker process to exit. */
+  public Future<Void> shutdownWorkers() {
+    return gather(ProxyWorker::shutdown).mapEmpty();
+  }
+
+  private <R> Future<List<R>> gather(Function<ProxyWorker, Future<R>> action) {
+    List<Future<R>> futures = new ArrayList<>(workers.size());
+    for (ProxyWorker w : workers) {
+      futures.add(action.apply(w));
+    }
+    return Future.all(futures).map(all -> {
+      List<R> results = new ArrayList<>(futures.size());
+      for (Future<R> f : futures) {
+        results.add(f.result());
+      }
+      return results;
+    });
+  }
+
+  /** Closes every connection and the Vert.x instance; workers end these sessions. */
+  @Override
+  public void close() {
+    List<Future<Void>> closing = workers.stream().map(ProxyWorker::close).toList();
+    Future.join(closing).eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
+  }
+}

@@ -1,0 +1,55 @@
+package ddl.tasks;
+
+import ddl.transport.DdlException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Entry point of {@code scripts/task NAME [options]}: runs a task main by name. */
+public final class TaskMain {
+  private static final Map<String, Consumer<String[]>> TASKS = new LinkedHashMap<>();
+  private static final Map<String, String> SUMMARIES = new LinkedHashMap<>();
+
+  static {
+    add("ping", TaskPing::run, "round-trip latency, pipelined calls/s, bulk GB/s against one worker");
+    add("remote-code", TaskRemoteCode::run, "ship a class only the master has, run it everywhere, show a remote error");
+  }
+
+  private TaskMain() {}
+
+  private static void add(String name, Consumer<String[]> main, String summary) {
+    TASKS.put(name, main);
+    SUMMARIES.put(name, summary);
+  }
+
+  public static void main(String[] args) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      System.out.println("Usage: scripts/task NAME [options]   (scripts/task NAME --help for a task's options)");
+      System.out.println("Tasks:");
+      SUMMARIES.forEach((k, v) -> System.out.printf("  %-12s %s%n", k, v));
+      return;
+    }
+    Consumer<String[]> task = TASKS.get(args[0]);
+    if (task == null) {
+      System.err.println("unknown task '" + args[0] + "'; tasks: " + String.join(", ", TASKS.keySet()));
+      System.exit(2);
+    }
+    run(() -> task.accept(Arrays.copyOfRange(args, 1, args.length)));
+  }
+
+  /** Runs a task body; prints expected failures as one clear line and exits non-zero. */
+  static void run(Runnable body) {
+    System.setProperty("ai.djl.offline", "true");
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %5$s%6$s%n");
+    }
+    try {
+      body.run();
+    } catch (IllegalArgumentException | DdlException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+    }
+    System.exit(0);
+  }
+}

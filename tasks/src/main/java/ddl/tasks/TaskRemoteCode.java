@@ -1,0 +1,71 @@
+package ddl.tasks;
+
+import ddl.master.Cluster;
+import ddl.tasks.remote.PrimeCounter;
+import ddl.transport.RemoteException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Ships {@link PrimeCounter}, a class only the master has, to every worker: runs it by class and
+ * method name, as a lambda with one argument per worker, and once with a bad argument to show a
+ * remote exception with the worker's stack.
+ */
+public final class TaskRemoteCode {
+  private TaskRemoteCode() {}
+
+  public static void main(String[] args) {
+    TaskMain.run(() -> run(args));
+  }
+
+  static void run(String[] args) {
+    TaskOptions options = TaskOptions.parse("remote-code",
+        "Ships a class that exists only on the master, runs it on every worker, shows a remote error.",
+        Map.of("limit", "N count primes below N (default 2000000)"), args);
+    if (options == null) {
+      return;
+    }
+    int limit = options.integer("limit", 2_000_000);
+    RunRecord record = new RunRecord("remote-code");
+    record.put("parameters", options.values());
+    try (Cluster cluster = Cluster.connect(options.cluster()).await()) {
+      System.out.println("connected to " + cluster.size() + " workers");
+
+      List<PrimeCounter.Answer> byName = cluster.<PrimeCounter.Answer>runMethod(
+          PrimeCounter.class, "describe", limit).await();
+      System.out.println("PrimeCounter.describe(ctx, " + limit + ") by class and method name:");
+      byName.forEach(a -> System.out.printf("  %-16s pid %-7d java %-10s primes below %,d: %,d (%,d us)%n",
+          a.worker(), a.pid(), a.java(), a.limit(), a.primes(), a.micros()));
+
+      List<Integer> limits = IntStream.range(0, cluster.size()).mapToObj(i -> (i + 1) * 100_000).toList();
+      List<Integer> counts = cluster.scatter(limits, (ctx, n) -> PrimeCounter.countBelow(n)).await();
+      System.out.println("a lambda with one argument per worker:");
+      for (int i = 0; i < counts.size(); i++) {
+        System.out.printf("  %-16s primes below %,d: %,d%n", cluster.worker(i).address(), limits.get(i), counts.get(i));
+      }
+
+      System.out.println("a call that throws on the worker:");
+      try {
+        cluster.worker(0).call(ctx -> PrimeCounter.countBelow(-1)).await();
+        throw new IllegalStateException("the remote call should have failed");
+      } catch (RemoteException e) {
+        System.out.println("  " + e.getMessage());
+        System.out.println("  remote stack:");
+        for (StackTraceElement frame : e.getCause().getStackTrace()) {
+          System.out.println("    at " + frame);
+          if (frame.getClassName().startsWith("ddl.worker")) {
+            break;
+          }
+        }
+        record.put("remote_exception", e.remoteClassName() + ": " + e.remoteMessage());
+      }
+      List<Map<String, Object>> answers = new ArrayList<>();
+      byName.forEach(a -> answers.add(Map.of("worker", a.worker(), "primes", a.primes(), "micros", a.micros())));
+      record.put("answers", answers);
+    }
+    System.out.println("run record: " + record.write(Path.of("runs")));
+  }
+}

@@ -1,0 +1,184 @@
+package ddl.transport;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/** Reads config.yml with SnakeYAML's safe constructor and checks every key. */
+final class ConfigLoader {
+  private static final Set<String> TOP_KEYS = Set.of("workers", "secret", "transport", "tls");
+  private static final Set<String> TRANSPORT_KEYS = Set.of(
+      "max_frame_bytes", "max_decompressed_bytes", "max_in_flight", "compress_threshold_bytes",
+      "compression_level", "call_timeout_seconds", "connect_timeout_seconds", "heartbeat_seconds",
+      "write_queue_max_bytes");
+  private static final Set<String> TLS_KEYS = Set.of("enabled", "certificate", "key", "trust");
+  /** Overrides the file's secret, so it need not be written to disk. */
+  static final String SECRET_ENV = "DDL_SECRET";
+
+  private final Path file;
+
+  private ConfigLoader(Path file) {
+    this.file = file;
+  }
+
+  static ClusterConfig load(Path file) {
+    return new ConfigLoader(file).load();
+  }
+
+  private ClusterConfig load() {
+    Object root;
+    try (Reader reader = Files.newBufferedReader(file)) {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      options.setMaxAliasesForCollections(10);
+      root = new Yaml(new SafeConstructor(options)).load(reader);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file " + file.toAbsolutePath()
+          + " does not exist; copy config.yml from the repository or pass --config FILE");
+    } catch (IOException e) {
+      throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+    } catch (YAMLException e) {
+      throw new ConfigException(file + " is not valid YAML: " + e.getMessage().replace('\n', ' '));
+    }
+    if (!(root instanceof Map<?, ?> top)) {
+      throw new ConfigException(file + " must be a YAML mapping with keys " + TOP_KEYS);
+    }
+    checkKeys(top, TOP_KEYS, "");
+    List<WorkerAddress> workers = workers(top.get("workers"));
+    String secret = secret(top.get("secret"));
+    TransportConfig transport = transport(top.get("transport"));
+    TlsConfig tls = tls(top.get("tls"));
+    return new ClusterConfig(file, List.copyOf(workers), secret, transport, tls);
+  }
+
+  private List<WorkerAddress> workers(Object value) {
+    if (!(value instanceof List<?> list) || list.isEmpty()) {
+      throw error("workers", "must be a non-empty list of host:port entries");
+    }
+    List<WorkerAddress> workers = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      Object entry = list.get(i);
+      WorkerAddress address;
+      try {
+        address = WorkerAddress.parse(String.valueOf(entry));
+      } catch (IllegalArgumentException e) {
+        throw error("workers[" + i + "]", e.getMessage());
+      }
+      if (!seen.add(address.toString())) {
+        throw error("workers[" + i + "]", address + " is listed twice (duplicate port)");
+      }
+      workers.add(address);
+    }
+    return workers;
+  }
+
+  private String secret(Object value) {
+    String fromEnv = System.getenv(SECRET_ENV);
+    String secret = fromEnv != null && !fromEnv.isBlank() ? fromEnv : value == null ? null : String.valueOf(value);
+    if (secret == null || secret.isBlank()) {
+      throw error("secret", "is missing; set a long random string (or the environment variable " + SECRET_ENV + ")");
+    }
+    if (secret.length() < 16) {
+      throw error("secret", "is too short (" + secret.length() + " characters); use at least 16");
+    }
+    return secret;
+  }
+
+  private TransportConfig transport(Object value) {
+    TransportConfig d = TransportConfig.defaults();
+    if (value == null) {
+      return d;
+    }
+    Map<?, ?> map = mapping(value, "transport");
+    checkKeys(map, TRANSPORT_KEYS, "transport.");
+    return new TransportConfig(
+        (int) number(map, "max_frame_bytes", d.maxFrameBytes(), 1024, Integer.MAX_VALUE - 64),
+        number(map, "max_decompressed_bytes", d.maxDecompressedBytes(), 1024, Integer.MAX_VALUE - 64),
+        (int) number(map, "max_in_flight", d.maxInFlight(), 1, 1_000_000),
+        (int) number(map, "compress_threshold_bytes", d.compressThresholdBytes(), 0, Integer.MAX_VALUE),
+        (int) number(map, "compression_level", d.compressionLevel(), 1, 19),
+        Duration.ofSeconds(number(map, "call_timeout_seconds", d.callTimeout().toSeconds(), 1, 7 * 24 * 3600)),
+        Duration.ofSeconds(number(map, "connect_timeout_seconds", d.connectTimeout().toSeconds(), 1, 3600)),
+        Duration.ofSeconds(number(map, "heartbeat_seconds", d.heartbeatInterval().toSeconds(), 1, 3600)),
+        (int) number(map, "write_queue_max_bytes", d.writeQueueMaxBytes(), 64 * 1024, Integer.MAX_VALUE));
+  }
+
+  private TlsConfig tls(Object value) {
+    if (value == null) {
+      return TlsConfig.disabled();
+    }
+    Map<?, ?> map = mapping(value, "tls");
+    checkKeys(map, TLS_KEYS, "tls.");
+    Object enabled = map.get("enabled");
+    if (enabled != null && !(enabled instanceof Boolean)) {
+      throw error("tls.enabled", "must be true or false, not '" + enabled + "'");
+    }
+    boolean on = Boolean.TRUE.equals(enabled);
+    String certificate = path(map, "certificate", on);
+    String key = path(map, "key", on);
+    String trust = map.get("trust") == null ? certificate : path(map, "trust", on);
+    return new TlsConfig(on, certificate, key, trust);
+  }
+
+  private String path(Map<?, ?> map, String key, boolean required) {
+    Object value = map.get(key);
+    if (value == null) {
+      if (required) {
+        throw error("tls." + key, "is required when tls.enabled is true (a PEM file; see README, TLS)");
+      }
+      return null;
+    }
+    Path p = file.toAbsolutePath().getParent().resolve(String.valueOf(value));
+    if (required && !Files.isReadable(p)) {
+      throw error("tls." + key, "names " + p + ", which cannot be read");
+    }
+    return p.toString();
+  }
+
+  private Map<?, ?> mapping(Object value, String key) {
+    if (!(value instanceof Map<?, ?> map)) {
+      throw error(key, "must be a mapping of keys to values");
+    }
+    return map;
+  }
+
+  private long number(Map<?, ?> map, String key, long fallback, long min, long max) {
+    Object value = map.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number n) || value instanceof Double || value instanceof Float) {
+      throw error("transport." + key, "must be a whole number, not '" + value + "'");
+    }
+    long v = n.longValue();
+    if (v < min || v > max) {
+      throw error("transport." + key, "is " + v + "; allowed " + min + ".." + max);
+    }
+    return v;
+  }
+
+  private void checkKeys(Map<?, ?> map, Set<String> allowed, String prefix) {
+    for (Object key : map.keySet()) {
+      if (!allowed.contains(String.valueOf(key))) {
+        throw error(prefix + key, "is not a known key; known keys: " + new java.util.TreeSet<>(allowed));
+      }
+    }
+  }
+
+  private ConfigException error(String key, String what) {
+    return new ConfigException(file + ": key '" + key + "' " + what);
+  }
+}
