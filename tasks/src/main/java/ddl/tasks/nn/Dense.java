@@ -2,7 +2,13 @@ package ddl.tasks.nn;
 
 import ai.djl.ndarray.NDArray;
 
-/** A fully connected layer {@code y = x W + b} with W of shape [in, out] and b of shape [out]. */
+/**
+ * A fully connected layer {@code y = x W + b} with W of shape [in, out] and b of shape [out].
+ *
+ * <p>Backward needs {@code x}ᵀ. The engine's transpose of a large batch costs more than the matrix product it
+ * feeds, so a caller that can make {@code x}ᵀ cheaply (for instance in Java, for an input batch) may hand it to
+ * {@link #forward(NDArray, NDArray)}.
+ */
 public final class Dense implements Layer {
 
     private static final int[] BATCH_AXIS = {0};
@@ -11,6 +17,7 @@ public final class Dense implements Layer {
     private final NDArray bias;
     private final boolean inputGradientNeeded;
     private NDArray input;
+    private NDArray inputTransposed;
     private NDArray weightGradient;
     private NDArray biasGradient;
 
@@ -28,7 +35,16 @@ public final class Dense implements Layer {
 
     @Override
     public NDArray forward(NDArray x) {
+        return forward(x, null);
+    }
+
+    /**
+     * Like {@link #forward(NDArray)}, with {@code xTransposed} = {@code x}ᵀ of shape [in, rows] already at hand, or
+     * null to let {@link #backward} transpose {@code x} itself.
+     */
+    public NDArray forward(NDArray x, NDArray xTransposed) {
         input = x;
+        inputTransposed = xTransposed;
         return x.matMul(weight).add(bias);
     }
 
@@ -37,7 +53,8 @@ public final class Dense implements Layer {
         if (input == null) {
             throw new IllegalStateException("Dense.backward needs a forward call first");
         }
-        weightGradient = input.transpose().matMul(g);
+        NDArray xT = inputTransposed != null ? inputTransposed : input.transpose();
+        weightGradient = xT.matMul(g);
         biasGradient = g.sum(BATCH_AXIS);
         return inputGradientNeeded ? g.matMul(weight.transpose()) : null;
     }

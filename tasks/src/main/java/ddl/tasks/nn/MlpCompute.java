@@ -56,8 +56,10 @@ public final class MlpCompute implements AutoCloseable {
         try (NDManager step = manager.newSubManager()) {
             MlpNetwork net = new MlpNetwork(upload(step, w), true);
             NDArray x = Tensors.create(step, images, 0, new int[] {batchRows, spec.inputs()});
+            NDArray xT = Tensors.create(step, transpose(images, batchRows, spec.inputs()),
+                    new int[] {spec.inputs(), batchRows});
             NDArray y = Tensors.create(step, oneHot(labels, batchRows, spec.classes()), new int[] {batchRows, spec.classes()});
-            NDArray logits = net.forward(x);
+            NDArray logits = net.forward(x, xT);
             SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
             NDArray meanLoss = loss.forward(logits, y);
             net.backward(loss.backward());
@@ -148,6 +150,18 @@ public final class MlpCompute implements AutoCloseable {
             out.add(Tensors.create(target, w.values()[i], w.shapes()[i]));
         }
         return out;
+    }
+
+    /** Returns the first {@code rows} rows of a row-major [rows, cols] matrix transposed to [cols, rows]. */
+    private static float[] transpose(float[] m, int rows, int cols) {
+        float[] t = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            int from = r * cols;
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = m[from + c];
+            }
+        }
+        return t;
     }
 
     private static float[] oneHot(int[] labels, int rows, int classes) {

@@ -26,7 +26,12 @@ final class MlpNetwork {
 
     /** Returns the logits for a [rows, inputs] batch. */
     NDArray forward(NDArray x) {
-        NDArray h = dense.get(0).forward(x);
+        return forward(x, null);
+    }
+
+    /** Returns the logits for a [rows, inputs] batch whose transpose, if not null, is {@code xTransposed}. */
+    NDArray forward(NDArray x, NDArray xTransposed) {
+        NDArray h = dense.get(0).forward(x, xTransposed);
         for (int i = 1; i < dense.size(); i++) {
             h = dense.get(i).forward(relus.get(i - 1).forward(h));
         }

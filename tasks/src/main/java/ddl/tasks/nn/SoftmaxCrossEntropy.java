@@ -13,6 +13,7 @@ public final class SoftmaxCrossEntropy {
 
     private NDArray logProbabilities;
     private NDArray targets;
+    private NDArray perRow;
 
     /**
      * Returns the mean loss as a scalar NDArray.
@@ -21,10 +22,11 @@ public final class SoftmaxCrossEntropy {
      * @param oneHotTargets [rows, classes] with a single 1 per row at the true class
      */
     public NDArray forward(NDArray logits, NDArray oneHotTargets) {
+        long rows = logits.getShape().get(0);
         logProbabilities = logits.logSoftmax(CLASS_AXIS);
         targets = oneHotTargets;
-        long rows = logits.getShape().get(0);
-        return logProbabilities.mul(oneHotTargets).sum().neg().div(rows);
+        perRow = logits.getManager().create(1f / rows);
+        return logProbabilities.mul(oneHotTargets).sum().mul(perRow).neg();
     }
 
     /** Returns the gradient of the mean loss with respect to the logits of the last {@link #forward} call. */
@@ -32,8 +34,7 @@ public final class SoftmaxCrossEntropy {
         if (logProbabilities == null) {
             throw new IllegalStateException("SoftmaxCrossEntropy.backward needs a forward call first");
         }
-        long rows = logProbabilities.getShape().get(0);
-        return logProbabilities.exp().sub(targets).div(rows);
+        return logProbabilities.exp().sub(targets).mul(perRow);
     }
 
     /** Returns the log-probabilities of the last {@link #forward} call. */

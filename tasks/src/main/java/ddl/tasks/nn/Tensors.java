@@ -12,10 +12,16 @@ import java.util.Arrays;
 /**
  * Moves float tensors between Java arrays and NDArrays.
  *
- * <p>Arrays go in through a direct buffer in native byte order, which the engine copies in one go; creating from a
- * {@code float[]} directly is several times slower for large inputs.
+ * <p>Arrays go in through a direct buffer in native byte order, which the engine copies into its own tensor in one
+ * go. Each thread reuses one such buffer for inputs up to {@link #SCRATCH_LIMIT_BYTES}: allocating a fresh direct
+ * buffer costs more than the copy itself.
  */
 public final class Tensors {
+
+    /** Inputs up to this many bytes go through the calling thread's reusable buffer. */
+    public static final int SCRATCH_LIMIT_BYTES = 16 << 20;
+
+    private static final ThreadLocal<ByteBuffer> SCRATCH = new ThreadLocal<>();
 
     private Tensors() {}
 
@@ -31,9 +37,24 @@ public final class Tensors {
             throw new IllegalArgumentException("A tensor of shape " + Arrays.toString(shape) + " needs " + size
                     + " values from offset " + offset + " but the array holds " + data.length);
         }
-        ByteBuffer bytes = ByteBuffer.allocateDirect(Math.toIntExact(size * Float.BYTES)).order(ByteOrder.nativeOrder());
+        ByteBuffer bytes = buffer(Math.toIntExact(size * Float.BYTES));
         bytes.asFloatBuffer().put(data, offset, (int) size);
         return manager.create(bytes, shapeOf(shape), DataType.FLOAT32);
+    }
+
+    /** Returns a native-order direct buffer of exactly {@code bytes} remaining bytes; the engine copies from it. */
+    private static ByteBuffer buffer(int bytes) {
+        if (bytes > SCRATCH_LIMIT_BYTES) {
+            return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        }
+        ByteBuffer scratch = SCRATCH.get();
+        if (scratch == null || scratch.capacity() < bytes) {
+            int capacity = Math.min(SCRATCH_LIMIT_BYTES, Math.max(bytes, scratch == null ? 0 : 2 * scratch.capacity()));
+            scratch = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
+            SCRATCH.set(scratch);
+        }
+        scratch.clear().limit(bytes);
+        return scratch;
     }
 
     /** Reads an NDArray of any float type back into a new Java array, waiting for pending computation. */

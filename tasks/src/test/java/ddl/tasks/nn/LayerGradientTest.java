@@ -87,6 +87,44 @@ class LayerGradientTest {
     }
 
     @Test
+    void denseWithTransposedInputGivenGivesTheSameGradients() {
+        Random random = new Random(21);
+        int rows = 3;
+        int in = 4;
+        int out = 2;
+        float[] x = GradientCheck.gaussian(random, rows * in, 1);
+        float[] xT = new float[x.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < in; c++) {
+                xT[c * rows + r] = x[r * in + c];
+            }
+        }
+        float[] w = GradientCheck.gaussian(random, in * out, 1);
+        float[] g = GradientCheck.gaussian(random, rows * out, 1);
+        try (NDManager m = manager.newSubManager()) {
+            Dense plain = new Dense(nd(m, w, in, out), nd(m, new float[out], out), false);
+            Dense given = new Dense(nd(m, w, in, out), nd(m, new float[out], out), false);
+            plain.forward(nd(m, x, rows, in));
+            given.forward(nd(m, x, rows, in), nd(m, xT, in, rows));
+            org.junit.jupiter.api.Assertions.assertNull(plain.backward(nd(m, g, rows, out)));
+            given.backward(nd(m, g, rows, out));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(Tensors.toFloatArray(plain.weightGradient()),
+                    Tensors.toFloatArray(given.weightGradient()), 1e-6f);
+        }
+    }
+
+    @Test
+    void reluPassesNoGradientAtZeroOrBelow() {
+        try (NDManager m = manager.newSubManager()) {
+            Relu relu = new Relu();
+            float[] y = Tensors.toFloatArray(relu.forward(nd(m, new float[] {-1, 0, 2}, 3)));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0, 0, 2}, y);
+            float[] g = Tensors.toFloatArray(relu.backward(nd(m, new float[] {5, 6, 7}, 3)));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0, 0, 7}, g);
+        }
+    }
+
+    @Test
     void reluBackwardMatchesFiniteDifferencesAwayFromTheKink() {
         Random random = new Random(12);
         int rows = 4;
