@@ -42,6 +42,8 @@ class MlpTrainingTest {
                 }
             }
             EvalResult after = compute.evaluate(w, test.images(), test.labels(), test.rows());
+            System.out.printf("300 SGD steps on 2000 images: test accuracy %.3f -> %.3f, loss %.3f -> %.3f%n",
+                    before.accuracy(), after.accuracy(), before.meanLoss(), after.meanLoss());
             assertTrue(after.accuracy() > 0.6, "test accuracy " + after.accuracy() + " (before: "
                     + before.accuracy() + ")");
             assertTrue(after.meanLoss() < before.meanLoss(),
