@@ -1,5 +1,6 @@
 package ddl.master;
 
+import ddl.transport.ClassPolicy;
 import ddl.transport.DdlException;
 import ddl.transport.Messages;
 import ddl.transport.RpcClient;
@@ -163,8 +164,7 @@ final class ClassShipper {
 
   /** JDK classes are never shipped; every worker has them. */
   static boolean shippable(String name) {
-    return !(name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
-        || name.startsWith("sun.") || name.startsWith("com.sun.") || name.startsWith("ddl.transport."));
+    return !ClassPolicy.isJdkName(name) && !name.startsWith("ddl.transport.");
   }
 
   private boolean classFileExists(String name) {

@@ -1,5 +1,6 @@
 package ddl.master;
 
+import ddl.transport.ClassPolicy;
 import ddl.transport.ClusterConfig;
 import ddl.transport.Messages;
 import ddl.transport.PayloadCodec;
@@ -37,7 +38,7 @@ public final class ProxyWorker {
   public static Future<ProxyWorker> connect(Vertx vertx, ClusterConfig config, WorkerAddress address, int index) {
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     ClassLoader loader = context != null ? context : ProxyWorker.class.getClassLoader();
-    PayloadCodec codec = new PayloadCodec(config.transport(), loader, new MasterClassPolicy());
+    PayloadCodec codec = new PayloadCodec(config.transport(), loader, ClassPolicy.APPLICATION);
     return RpcClient.connect(vertx, address, config, codec)
         .map(client -> new ProxyWorker(index, client, loader, config.transport().callTimeout()));
   }

@@ -13,6 +13,29 @@ public interface ClassPolicy {
     return true;
   }
 
+  /**
+   * Allows the application's own classes (anything not from the JDK's loaders or JDK packages),
+   * used once a peer has authenticated: one that knows the secret may ship and run code anyway.
+   */
+  ClassPolicy APPLICATION = new ClassPolicy() {
+    @Override
+    public boolean allows(Class<?> type) {
+      ClassLoader loader = type.getClassLoader();
+      return loader != null && loader != ClassLoader.getPlatformClassLoader() && allowsName(type.getName());
+    }
+
+    @Override
+    public boolean allowsName(String className) {
+      return !isJdkName(className);
+    }
+  };
+
+  /** Whether a class name belongs to the JDK, which never travels by name and is never shipped. */
+  static boolean isJdkName(String name) {
+    return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
+        || name.startsWith("sun.") || name.startsWith("com.sun.");
+  }
+
   /** Allows nothing beyond the registered classes. */
   ClassPolicy REGISTERED_ONLY = new ClassPolicy() {
     @Override

@@ -45,6 +45,14 @@ final class Compression {
       throw new ProtocolException("compressed payload announces " + original + " bytes, above the limit of "
           + maxBytes + " (transport.max_decompressed_bytes)");
     }
+    try {
+      return expand(src, off, len, original);
+    } catch (com.github.luben.zstd.ZstdException e) {
+      throw new ProtocolException("corrupt zstd payload: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] expand(byte[] src, int off, int len, int original) {
     long contentSize = Zstd.getFrameContentSize(src, off + 4, len - 4);
     if (contentSize >= 0 && contentSize != original) {
       throw new ProtocolException("compressed payload announces " + original + " bytes but its zstd frame says "

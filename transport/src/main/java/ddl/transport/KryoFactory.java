@@ -27,11 +27,13 @@ final class KryoFactory {
     kryo.setRegistrationRequired(false); // the resolver enforces the policy instead
     kryo.setWarnUnregisteredClasses(false);
     kryo.setReferences(false);
+    kryo.setMaxDepth(256);
     kryo.setClassLoader(loader);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
     ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
     TimeSerializers.addDefaultSerializers(kryo);
     OptionalSerializers.addDefaultSerializers(kryo);
+    BoundedSerializers.register(kryo);
 
     BulkArraySerializers.register(kryo);
     for (Class<?> type : new Class<?>[] {

@@ -88,7 +88,7 @@ public final class PayloadCodec {
       offset = 0;
       length = array.length;
     }
-    Input input = new Input(array, offset, length);
+    Input input = new CheckedInput(array, offset, length);
     Kryo kryo = pool.obtain();
     try {
       Object value = kryo.readClassAndObject(input);
@@ -97,8 +97,12 @@ public final class PayloadCodec {
       }
       return value;
     } catch (KryoException | IllegalArgumentException | IndexOutOfBoundsException | NegativeArraySizeException
-        | ClassCastException | IllegalStateException | UnsupportedOperationException e) {
+        | ClassCastException | IllegalStateException | UnsupportedOperationException | NullPointerException e) {
       throw new ProtocolException("malformed payload: " + rootMessage(e), e);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // A container size or nesting depth that no real message has: refuse it, keep serving.
+      throw new ProtocolException("malformed payload: it asks for " + (e instanceof OutOfMemoryError
+          ? "more memory than this process has" : "deeper nesting than allowed"), e);
     } finally {
       pool.free(kryo);
     }

@@ -35,19 +35,8 @@ final class Session implements WorkerContext, AutoCloseable {
 
   private void newLoader() {
     ShippedClassLoader fresh = new ShippedClassLoader(name, Session.class.getClassLoader());
-    ClassPolicy policy = new ClassPolicy() {
-      @Override
-      public boolean allows(Class<?> type) {
-        return type.getClassLoader() == fresh || type.getName().startsWith("ddl.transport.");
-      }
-
-      @Override
-      public boolean allowsName(String className) {
-        return fresh.hasShipped(className) || className.startsWith("ddl.transport.");
-      }
-    };
     this.loader = fresh;
-    this.codec = new PayloadCodec(transport, fresh, policy);
+    this.codec = new PayloadCodec(transport, fresh, ClassPolicy.APPLICATION);
   }
 
   String name() {

@@ -1,0 +1,74 @@
+package ddl.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path dir;
+
+  private Path write(String yaml) throws IOException {
+    Path file = dir.resolve("config.yml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  private String error(String yaml) throws IOException {
+    Path file = write(yaml);
+    ConfigException e = assertThrows(ConfigException.class, () -> ClusterConfig.load(file));
+    assertTrue(e.getMessage().contains(file.toString()), "names the file: " + e.getMessage());
+    return e.getMessage();
+  }
+
+  @Test
+  void repositoryConfigLoads() {
+    ClusterConfig config = ClusterConfig.load(Path.of("../config.yml"));
+    assertEquals(4, config.workers().size());
+    assertEquals(new WorkerAddress("127.0.0.1", 7101), config.workers().get(0));
+    assertFalse(config.tls().enabled());
+    assertEquals(TransportConfig.defaults(), config.transport());
+  }
+
+  @Test
+  void minimalConfigGetsDefaults() throws IOException {
+    ClusterConfig config = ClusterConfig.load(write("workers: [10.0.0.1:7000]\nsecret: 0123456789abcdef\n"));
+    assertEquals(TransportConfig.defaults(), config.transport());
+    assertEquals(1, config.firstWorkers(1).workers().size());
+  }
+
+  @Test
+  void errorsNameTheKey() throws IOException {
+    assertTrue(error("workers: [a:1]\nsecret: 0123456789abcdef\nbogus: 1\n").contains("'bogus'"));
+    assertTrue(error("workers: [a:1]\n").contains("'secret'"));
+    assertTrue(error("workers: [a:1]\nsecret: short\n").contains("too short"));
+    assertTrue(error("secret: 0123456789abcdef\n").contains("'workers'"));
+    assertTrue(error("workers: [a:1, a:1]\nsecret: 0123456789abcdef\n").contains("listed twice"));
+    assertTrue(error("workers: [a:x]\nsecret: 0123456789abcdef\n").contains("'workers[0]'"));
+    assertTrue(error("workers: [a:1]\nsecret: 0123456789abcdef\ntransport: {max_in_flight: 0}\n")
+        .contains("'transport.max_in_flight'"));
+    assertTrue(error("workers: [a:1]\nsecret: 0123456789abcdef\ntransport: {heartbeat: 5}\n")
+        .contains("'transport.heartbeat'"));
+    assertTrue(error("workers: [a:1]\nsecret: 0123456789abcdef\ntls: {enabled: true}\n").contains("'tls.certificate'"));
+    assertTrue(error("workers: [a:1\n").contains("not valid YAML"));
+    assertTrue(error("workers: [a:1]\nworkers: [b:2]\nsecret: 0123456789abcdef\n").contains("not valid YAML"));
+  }
+
+  @Test
+  void missingFileSaysWhatToDo() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ClusterConfig.load(dir.resolve("nope.yml")));
+    assertTrue(e.getMessage().contains("--config"));
+  }
+
+  @Test
+  void yamlTagsCannotInstantiateClasses() throws IOException {
+    assertTrue(error("workers: !!java.util.ArrayList []\nsecret: 0123456789abcdef\n").contains("not valid YAML"));
+  }
+}
