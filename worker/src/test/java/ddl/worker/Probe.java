@@ -1,0 +1,29 @@
+package ddl.worker;
+
+import ddl.transport.WorkerContext;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Methods the worker tests call by name. */
+public final class Probe {
+  static final AtomicInteger RUNS = new AtomicInteger();
+
+  private Probe() {}
+
+  public static String sleepThenAnswer(int millis) throws InterruptedException {
+    RUNS.incrementAndGet();
+    Thread.sleep(millis);
+    return "slept " + millis;
+  }
+
+  public static int count() {
+    return RUNS.incrementAndGet();
+  }
+
+  public static String where(WorkerContext ctx, String suffix) {
+    return ctx.workerAddress() + suffix;
+  }
+
+  public static int fail(int x) {
+    throw new IllegalStateException("failing on purpose with " + x);
+  }
+}
