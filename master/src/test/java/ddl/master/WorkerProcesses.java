@@ -1,0 +1,121 @@
+package ddl.master;
+
+import ddl.transport.ClusterConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real worker processes for integration tests: the packaged worker jar, started with the same
+ * flags and environment scripts/start uses, on free loopback ports, with a config file of their own.
+ */
+public final class WorkerProcesses implements AutoCloseable {
+  public static final String SECRET = "integration-test-secret-0123456789";
+  private final List<Process> processes = new ArrayList<>();
+  private final Path dir;
+  private final Path config;
+
+  private WorkerProcesses(Path dir, Path config) {
+    this.dir = dir;
+    this.config = config;
+  }
+
+  /** Starts {@code count} workers and waits until each listens. */
+  public static WorkerProcesses start(int count, Path dir, String extraYaml) throws IOException, InterruptedException {
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ports.add(freePort());
+    }
+    StringBuilder yaml = new StringBuilder("workers:\n");
+    ports.forEach(p -> yaml.append("  - 127.0.0.1:").append(p).append('\n'));
+    yaml.append("secret: ").append(SECRET).append('\n').append(extraYaml);
+    Path config = dir.resolve("config.yml");
+    Files.writeString(config, yaml);
+    WorkerProcesses workers = new WorkerProcesses(dir, config);
+    for (int i = 0; i < count; i++) {
+      workers.startOne(i);
+    }
+    for (int port : ports) {
+      awaitListening(port);
+    }
+    return workers;
+  }
+
+  /** The jar scripts/start runs; built by the worker module before this module's tests. */
+  public static Path workerJar() {
+    Path jar = Path.of("..", "worker", "target", "ddl-worker.jar").toAbsolutePath().normalize();
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing; run 'mvn package' (or 'mvn verify') from the top folder");
+    }
+    return jar;
+  }
+
+  /** Starts (or restarts) worker {@code index} of the config. */
+  public Process startOne(int index) throws IOException {
+    String java = System.getProperty("ddl.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "--enable-native-access=ALL-UNNAMED"));
+    if (Runtime.version().feature() >= 24) {
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    command.addAll(List.of("-jar", workerJar().toString(), "--config", config.toString(), "--index", "" + index));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("worker-" + index + ".log").toFile());
+    builder.environment().put("OPT_OUT_TRACKING", "true");
+    builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "1");
+    Process p = builder.start();
+    while (processes.size() <= index) {
+      processes.add(null);
+    }
+    processes.set(index, p);
+    return p;
+  }
+
+  public ClusterConfig config() {
+    return ClusterConfig.load(config);
+  }
+
+  public Path configFile() {
+    return config;
+  }
+
+  public Process process(int index) {
+    return processes.get(index);
+  }
+
+  public String log(int index) throws IOException {
+    return Files.readString(dir.resolve("worker-" + index + ".log"));
+  }
+
+  static void awaitListening(int port) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("worker on port " + port + " did not start listening within 30 s");
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Process p : processes) {
+      if (p != null && p.isAlive()) {
+        p.destroyForcibly();
+      }
+    }
+  }
+}
