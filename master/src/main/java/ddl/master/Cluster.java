@@ -17,6 +17,7 @@ import java.util.function.Function;
  * the results. Closing it closes the connections (the workers keep running).
  */
 public final class Cluster implements AutoCloseable {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Cluster.class.getName());
   private final Vertx vertx;
   private final ClusterConfig config;
   private final List<ProxyWorker> workers;
@@ -30,6 +31,38 @@ public final class Cluster implements AutoCloseable {
   /** Connects to every worker in the config. */
   public static Future<Cluster> connect(ClusterConfig config) {
     return connect(config, config.workers());
+  }
+
+  /**
+   * Connects to every worker of the config that answers, logging one line for each that does not;
+   * fails only if none answers. For task mains run after {@code scripts/start N} with N smaller
+   * than the config's list.
+   */
+  public static Future<Cluster> connectAvailable(ClusterConfig config) {
+    Vertx vertx = Vertx.vertx();
+    List<Future<ProxyWorker>> connecting = new ArrayList<>();
+    for (int i = 0; i < config.workers().size(); i++) {
+      connecting.add(ProxyWorker.connect(vertx, config, config.workers().get(i), i));
+    }
+    return Future.join(connecting).transform(ar -> {
+      List<WorkerAddress> reachable = new ArrayList<>();
+      for (int i = 0; i < connecting.size(); i++) {
+        Future<ProxyWorker> f = connecting.get(i);
+        if (f.succeeded()) {
+          reachable.add(config.workers().get(i));
+          f.result().close();
+        } else {
+          LOG.info("skipping " + config.workers().get(i) + ": not reachable (start it, or pass --workers N to"
+              + " use only the first N)");
+        }
+      }
+      vertx.close();
+      if (reachable.isEmpty()) {
+        return Future.failedFuture(new DdlException("none of the " + config.workers().size() + " workers in "
+            + config.source() + " answers; start them with scripts/start N"));
+      }
+      return connect(config.withWorkers(reachable));
+    });
   }
 
   /** Connects to these workers with the config's secret and settings. */

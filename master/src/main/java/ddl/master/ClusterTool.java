@@ -19,6 +19,7 @@ public final class ClusterTool {
         status     ping every worker of the config (or --only those) and show its figures;
                    with --wait, retry until all answer or the time is up
         shutdown   ask every reachable worker to finish its calls and exit
+        list       print "index host port" for each worker of the config
       Exit status: 0 when every worker asked about answered (shutdown: always 0 unless the config is bad).
       """;
 
@@ -47,6 +48,12 @@ public final class ClusterTool {
       int code = switch (args[0]) {
         case "status" -> status(cluster, targets, waitSeconds);
         case "shutdown" -> shutdown(cluster, targets);
+        case "list" -> {
+          for (int i = 0; i < cluster.workers().size(); i++) {
+            System.out.println(i + " " + cluster.workers().get(i).host() + " " + cluster.workers().get(i).port());
+          }
+          yield 0;
+        }
         default -> {
           fail("unknown command '" + args[0] + "'\n" + USAGE);
           yield 2;
@@ -71,8 +78,8 @@ public final class ClusterTool {
             ProxyWorker w = ProxyWorker.connect(vertx, config, address, 0).await();
             long rtt = w.ping().await();
             var stats = w.stats().await();
-            System.out.printf("%-21s up   ping %6.0f us  uptime %6.1f s  sessions %d  calls %,d  heap %,d MiB%n",
-                address, rtt / 1000.0, stats.uptimeMillis() / 1000.0, stats.sessions() - 1, stats.callsServed(),
+            System.out.printf("%-21s up   ping %7.2f ms  uptime %6.1f s  sessions %d  calls %,d  heap %,d MiB%n",
+                address, rtt / 1e6, stats.uptimeMillis() / 1000.0, stats.sessions() - 1, stats.callsServed(),
                 stats.heapUsedBytes() >> 20);
             w.close().await();
           } catch (RuntimeException e) {

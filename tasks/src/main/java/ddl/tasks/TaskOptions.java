@@ -1,5 +1,6 @@
 package ddl.tasks;
 
+import ddl.master.Cluster;
 import ddl.transport.ClusterConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,6 +89,15 @@ public final class TaskOptions {
   public ClusterConfig cluster() {
     ClusterConfig config = ClusterConfig.load(string("config", "config.yml"));
     return has("workers") ? config.firstWorkers(integer("workers", 0)) : config;
+  }
+
+  /**
+   * Connects to the cluster: the first {@code --workers N} workers of the config (all must
+   * answer), or without that flag every worker of the config that answers.
+   */
+  public Cluster connect() {
+    ClusterConfig config = cluster();
+    return (has("workers") ? Cluster.connect(config) : Cluster.connectAvailable(config)).await();
   }
 
   /** Every flag as given, for the run record. */

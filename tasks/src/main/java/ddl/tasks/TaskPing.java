@@ -41,7 +41,7 @@ public final class TaskPing {
     int bulkRounds = options.integer("bulk-rounds", 7);
     RunRecord record = new RunRecord("ping");
     record.put("parameters", options.values());
-    try (Cluster cluster = Cluster.connect(options.cluster()).await()) {
+    try (Cluster cluster = options.connect()) {
       ProxyWorker worker = cluster.worker(0);
       record.put("worker", worker.address());
       System.out.println("measuring against " + worker);

@@ -31,7 +31,7 @@ public final class TaskRemoteCode {
     int limit = options.integer("limit", 2_000_000);
     RunRecord record = new RunRecord("remote-code");
     record.put("parameters", options.values());
-    try (Cluster cluster = Cluster.connect(options.cluster()).await()) {
+    try (Cluster cluster = options.connect()) {
       System.out.println("connected to " + cluster.size() + " workers");
 
       List<PrimeCounter.Answer> byName = cluster.<PrimeCounter.Answer>runMethod(
