@@ -45,23 +45,24 @@ public final class Cluster implements AutoCloseable {
       connecting.add(ProxyWorker.connect(vertx, config, config.workers().get(i), i));
     }
     return Future.join(connecting).transform(ar -> {
-      List<WorkerAddress> reachable = new ArrayList<>();
+      List<ProxyWorker> reachable = new ArrayList<>();
       for (int i = 0; i < connecting.size(); i++) {
         Future<ProxyWorker> f = connecting.get(i);
         if (f.succeeded()) {
-          reachable.add(config.workers().get(i));
-          f.result().close();
+          reachable.add(f.result());
         } else {
           LOG.info("skipping " + config.workers().get(i) + ": not reachable (start it, or pass --workers N to"
               + " use only the first N)");
         }
       }
-      vertx.close();
       if (reachable.isEmpty()) {
+        vertx.close();
         return Future.failedFuture(new DdlException("none of the " + config.workers().size() + " workers in "
             + config.source() + " answers; start them with scripts/start N"));
       }
-      return connect(config.withWorkers(reachable));
+      ClusterConfig used = config.withWorkers(reachable.stream()
+          .map(w -> config.workers().get(w.index())).toList());
+      return Future.succeededFuture(new Cluster(vertx, used, reachable));
     });
   }
 
@@ -136,7 +137,11 @@ public final class Cluster implements AutoCloseable {
       return Future.failedFuture(new IllegalArgumentException("scatter needs one argument per worker: got "
           + arguments.size() + " for " + workers.size() + " workers"));
     }
-    return gather(w -> w.call(function, arguments.get(w.index())));
+    List<Future<R>> futures = new ArrayList<>(workers.size());
+    for (int i = 0; i < workers.size(); i++) {
+      futures.add(workers.get(i).call(function, arguments.get(i)));
+    }
+    return collect(futures);
   }
 
   /** Runs {@code type.method(args)} on every worker; see {@link ProxyWorker#runMethod}. */
@@ -179,6 +184,10 @@ public final class Cluster implements AutoCloseable {
     for (ProxyWorker w : workers) {
       futures.add(action.apply(w));
     }
+    return collect(futures);
+  }
+
+  private static <R> Future<List<R>> collect(List<Future<R>> futures) {
     return Future.all(futures).map(all -> {
       List<R> results = new ArrayList<>(futures.size());
       for (Future<R> f : futures) {
