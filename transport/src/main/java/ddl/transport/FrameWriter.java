@@ -44,6 +44,14 @@ public final class FrameWriter {
     }
   }
 
+  /** Closes the socket after every frame queued so far has been handed to it. */
+  public void closeAfterQueued() {
+    context.runOnContext(v -> {
+      drain();
+      socket.close();
+    });
+  }
+
   /** True while the socket cannot take more bytes. */
   public boolean congested() {
     return congested;

@@ -205,7 +205,7 @@ final class WorkerConnection {
 
   private void onProtocolError(ProtocolException e) {
     LOG.warning(log(e.getMessage() + "; closing this connection"));
-    socket.close();
+    writer.closeAfterQueued();
   }
 
   /** Called by the server when the socket has closed. */

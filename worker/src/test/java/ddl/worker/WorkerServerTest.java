@@ -15,6 +15,7 @@ import ddl.transport.Messages;
 import ddl.transport.RemoteException;
 import ddl.transport.RpcClient;
 import ddl.transport.TransportConfig;
+import ddl.transport.testing.RawMaster;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;

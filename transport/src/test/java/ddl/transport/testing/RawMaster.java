@@ -1,4 +1,4 @@
-package ddl.worker;
+package ddl.transport.testing;
 
 import ddl.transport.Frame;
 import ddl.transport.FrameKind;
@@ -11,12 +11,12 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 
 /** A blocking test client that speaks the wire protocol by hand, to send what a real master never would. */
-final class RawMaster implements AutoCloseable {
-  final Socket socket;
-  final DataInputStream in;
-  final OutputStream out;
+public final class RawMaster implements AutoCloseable {
+  public final Socket socket;
+  private final DataInputStream in;
+  private final OutputStream out;
 
-  RawMaster(int port) throws IOException {
+  public RawMaster(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(5000);
     in = new DataInputStream(socket.getInputStream());
@@ -24,7 +24,7 @@ final class RawMaster implements AutoCloseable {
   }
 
   /** Connects and completes the handshake with {@code secret}. */
-  static RawMaster authenticated(int port, String secret) throws IOException {
+  public static RawMaster authenticated(int port, String secret) throws IOException {
     RawMaster m = new RawMaster(port);
     Frame hello = m.read();
     byte[] nonce = Handshake.nonce();
@@ -37,17 +37,17 @@ final class RawMaster implements AutoCloseable {
     return m;
   }
 
-  void send(Buffer bytes) throws IOException {
+  public void send(Buffer bytes) throws IOException {
     out.write(bytes.getBytes());
     out.flush();
   }
 
-  void send(byte[] bytes) throws IOException {
+  public void send(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
   }
 
-  Frame read() throws IOException {
+  public Frame read() throws IOException {
     int length = in.readInt();
     byte[] rest = new byte[length];
     in.readFully(rest);
@@ -55,9 +55,15 @@ final class RawMaster implements AutoCloseable {
     return new Frame(FrameKind.of(b.getByte(1)), b.getByte(2), b.getLong(3), b.getBuffer(Frame.HEADER_BYTES, length));
   }
 
-  /** True once the worker has closed the connection (reads EOF within the timeout). */
-  boolean closedByPeer() {
+  /** True once the worker has closed the connection (reads EOF within the socket's timeout). */
+  public boolean closedByPeer() {
+    return closedByPeer(5000);
+  }
+
+  /** True if the worker closes the connection within {@code millis} (replies are skipped). */
+  public boolean closedByPeer(int millis) {
     try {
+      socket.setSoTimeout(millis);
       while (true) {
         if (in.read() < 0) {
           return true;
