@@ -17,6 +17,7 @@ install_prereqs() {
   command -v mvn >/dev/null || apt_install maven
   [ -d /usr/share/datasets/fashion-mnist ] || apt_install dataset-fashion-mnist
   command -v ip >/dev/null || apt_install iproute2
+  command -v openssl >/dev/null || apt_install openssl
   find_java
   if [ "$(java_feature "$JAVA")" -ge 24 ]; then
     # Maven's own libraries use sun.misc.Unsafe; keep newer JDKs quiet about it.
