@@ -98,7 +98,11 @@ public final class RpcClient {
 
   private Future<Void> open() {
     Promise<Void> ready = Promise.promise();
-    netClient.connect(address.port(), address.host()).onComplete(ar -> {
+    // Connect from the connection's own event loop, so the handlers are in place before the
+    // worker's first frame can be read.
+    Context ctx = vertx.getOrCreateContext();
+    context = ctx;
+    ctx.runOnContext(start -> netClient.connect(address.port(), address.host()).onComplete(ar -> {
       if (ar.failed()) {
         ready.fail(new WorkerUnavailableException(address(), "cannot connect (" + ar.cause().getMessage()
             + "); is it running? start workers with scripts/start", ar.cause()));
@@ -107,10 +111,9 @@ public final class RpcClient {
       }
       NetSocket s = ar.result();
       socket = s;
-      context = vertx.getOrCreateContext();
-      writer = new FrameWriter(s, context, config.transport().writeQueueMaxBytes());
+      writer = new FrameWriter(s, ctx, config.transport().writeQueueMaxBytes());
       authenticate(s, ready);
-    });
+    }));
     return ready.future();
   }
 
