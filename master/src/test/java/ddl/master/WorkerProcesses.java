@@ -19,29 +19,40 @@ public final class WorkerProcesses implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final Path dir;
   private final Path config;
+  private final java.util.function.IntFunction<List<String>> launcher;
 
-  private WorkerProcesses(Path dir, Path config) {
+  private WorkerProcesses(Path dir, Path config, java.util.function.IntFunction<List<String>> launcher) {
     this.dir = dir;
     this.config = config;
+    this.launcher = launcher;
   }
 
-  /** Starts {@code count} workers and waits until each listens. */
+  /** Starts {@code count} workers on free loopback ports and waits until each listens. */
   public static WorkerProcesses start(int count, Path dir, String extraYaml) throws IOException, InterruptedException {
-    List<Integer> ports = new ArrayList<>();
+    List<String> addresses = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      ports.add(freePort());
+      addresses.add("127.0.0.1:" + freePort());
     }
+    return start(addresses, i -> List.of(), dir, extraYaml);
+  }
+
+  /**
+   * Starts one worker per {@code host:port}, each command prefixed by {@code launcher.apply(index)}
+   * (e.g. {@code ip netns exec NAME}), and waits until each listens.
+   */
+  public static WorkerProcesses start(List<String> addresses, java.util.function.IntFunction<List<String>> launcher,
+      Path dir, String extraYaml) throws IOException, InterruptedException {
     StringBuilder yaml = new StringBuilder("workers:\n");
-    ports.forEach(p -> yaml.append("  - 127.0.0.1:").append(p).append('\n'));
+    addresses.forEach(a -> yaml.append("  - ").append(a).append('\n'));
     yaml.append("secret: ").append(SECRET).append('\n').append(extraYaml);
     Path config = dir.resolve("config.yml");
     Files.writeString(config, yaml);
-    WorkerProcesses workers = new WorkerProcesses(dir, config);
-    for (int i = 0; i < count; i++) {
+    WorkerProcesses workers = new WorkerProcesses(dir, config, launcher);
+    for (int i = 0; i < addresses.size(); i++) {
       workers.startOne(i);
     }
-    for (int port : ports) {
-      awaitListening(port);
+    for (String address : addresses) {
+      awaitListening(address);
     }
     return workers;
   }
@@ -58,7 +69,8 @@ public final class WorkerProcesses implements AutoCloseable {
   /** Starts (or restarts) worker {@code index} of the config. */
   public Process startOne(int index) throws IOException {
     String java = System.getProperty("ddl.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "--enable-native-access=ALL-UNNAMED"));
+    List<String> command = new ArrayList<>(launcher.apply(index));
+    command.addAll(List.of(java, "-Xmx1g", "--enable-native-access=ALL-UNNAMED"));
     if (Runtime.version().feature() >= 24) {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
@@ -92,16 +104,19 @@ public final class WorkerProcesses implements AutoCloseable {
     return Files.readString(dir.resolve("worker-" + index + ".log"));
   }
 
-  static void awaitListening(int port) throws InterruptedException {
+  static void awaitListening(String address) throws InterruptedException {
+    int colon = address.lastIndexOf(':');
+    String host = address.substring(0, colon);
+    int port = Integer.parseInt(address.substring(colon + 1));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
+      try (Socket s = new Socket(host, port)) {
         return;
       } catch (IOException e) {
         Thread.sleep(100);
       }
     }
-    throw new IllegalStateException("worker on port " + port + " did not start listening within 30 s");
+    throw new IllegalStateException("worker at " + address + " did not start listening within 30 s");
   }
 
   static int freePort() throws IOException {
