@@ -95,7 +95,16 @@ class DriverEquivalenceTest {
     float[][] averaged = train(new ModelAveraging(r, plan(r), w, FloatArrays.zerosLike(w), 8), r);
     double after = TrainingLoop.evaluate(r, averaged).meanLoss();
     assertTrue(after < before / 10, "loss went from " + before + " to " + after);
-    assertTrue(relativeDiff(averaged, sync(workers(2, false))) > 100 * TOLERANCE);
+
+    // Both end near the same least-squares optimum; after one epoch their paths still differ.
+    LinearReplicas a = workers(2, false);
+    float[][] wa = a.initialWeights();
+    new ModelAveraging(a, plan(a), wa, FloatArrays.zerosLike(wa), 8).runEpoch(0, StepListener.NONE);
+    LinearReplicas b = workers(2, false);
+    float[][] wb = b.initialWeights();
+    new SyncSgd(b, plan(b), wb, new MomentumSgd(0.9f, wb)).runEpoch(0, StepListener.NONE);
+    double apart = relativeDiff(wa, wb);
+    assertTrue(apart > 100 * TOLERANCE, "averaging every 8 steps should not follow sync SGD to rounding: " + apart);
   }
 
   @Test

@@ -25,6 +25,7 @@ final class LinearReplicas implements Replicas {
   private final Batches batches;
   private final boolean jitter;
   private final MomentumSgd[] local;
+  private volatile int slowWorker = -1;
 
   LinearReplicas(int features, float[] x, float[] y, int workers, int steps, int batch, Batches batches,
       boolean jitter) {
@@ -127,7 +128,7 @@ final class LinearReplicas implements Replicas {
 
   @Override
   public Future<Gradient> gradient(int worker, GradientRequest request) {
-    pause();
+    pause(worker);
     return Future.succeededFuture(compute(request.weights(), batches.rows(worker, request.epoch(), request.step())));
   }
 
@@ -154,7 +155,7 @@ final class LinearReplicas implements Replicas {
 
   @Override
   public Future<LocalStepsResult> localSteps(int worker, LocalStepsRequest request) {
-    pause();
+    pause(worker);
     float[][] w = FloatArrays.copy(request.weights());
     if (request.velocity().length > 0 || local[worker] == null) {
       local[worker] = request.velocity().length > 0
@@ -187,8 +188,21 @@ final class LinearReplicas implements Replicas {
     return Future.succeededFuture(new Evaluation(g.loss() * g.rows(), 0, g.rows(), 0));
   }
 
+  /** Makes {@code worker} take a millisecond per gradient, far longer than the others. */
+  LinearReplicas slow(int worker) {
+    slowWorker = worker;
+    return this;
+  }
+
   /** A random short pause, so that concurrent workers finish in varying order. */
-  private void pause() {
+  private void pause(int worker) {
+    if (worker == slowWorker) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (jitter) {
       try {
         Thread.sleep(0, ThreadLocalRandom.current().nextInt(200_000));
