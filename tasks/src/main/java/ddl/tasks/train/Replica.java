@@ -157,15 +157,13 @@ public final class Replica implements AutoCloseable {
     }
   }
 
+  /**
+   * Frees the engine's resources on the compute thread, after any computation still running, and
+   * returns at once: the worker may close session objects on its event loop, which must not wait.
+   */
   @Override
   public void close() {
-    try {
-      onThread(() -> {
-        compute.close();
-        return null;
-      });
-    } finally {
-      thread.shutdownNow();
-    }
+    thread.execute(compute::close);
+    thread.shutdown();
   }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * {@code scripts/task sync-sgd}: synchronous data-parallel SGD of the MLP on Fashion-MNIST; with
- * {@code --average-every K > 1}, model averaging every K local steps instead.
+ * {@code --average-every K}, model averaging every K local steps instead.
  */
 public final class TaskSyncSgd {
   public static final String NAME = "sync-sgd";
@@ -20,7 +20,8 @@ public final class TaskSyncSgd {
   /** Runs the task; returns null after --help. */
   public static TrainingResult run(String[] args) {
     Map<String, String> flags = TrainSettings.flags();
-    flags.put("average-every", "K local steps per worker between model averages (default 1 = sync SGD)");
+    flags.put("average-every", "K model averaging: K local steps per worker between averages (K = 1 equals sync SGD;"
+        + " default: sync SGD without averaging)");
     TaskOptions options = TaskOptions.parse(NAME,
         "Trains the MLP on Fashion-MNIST with synchronous SGD: every step each worker computes a gradient on its\n"
             + "own batch, the master averages them and updates; or, with --average-every K, averages the workers'\n"

@@ -28,7 +28,8 @@ import java.util.Map;
  * @param trainRows use only the first N training rows (0: all)
  * @param testRows use only the first N test rows (0: all)
  * @param progress draw a progress bar
- * @param averageEvery sync-sgd: local steps between model averages (1: plain sync SGD)
+ * @param averageEvery sync-sgd: local steps between model averages (0: plain sync SGD, no averaging;
+ *     1 averages after every step, which equals sync SGD)
  * @param staleness async-sgd: the staleness bound ({@code < 0}: unbounded)
  */
 public record TrainSettings(Path data, String hidden, int epochs, int batch, double lr, LearningRate.Shape schedule,
@@ -69,9 +70,9 @@ public record TrainSettings(Path data, String hidden, int epochs, int batch, dou
     double lr = o.decimal("lr", DEFAULT_LR);
     double momentum = o.decimal("momentum", DEFAULT_MOMENTUM);
     double warmup = o.decimal("warmup", DEFAULT_WARMUP_EPOCHS);
-    int averageEvery = o.integer("average-every", 1);
+    int averageEvery = o.integer("average-every", 0);
     if (epochs < 1 || batch < 1 || !(lr > 0) || !(momentum >= 0 && momentum < 1) || warmup < 0
-        || averageEvery < 1) {
+        || (o.has("average-every") && averageEvery < 1)) {
       throw new IllegalArgumentException("need --epochs >= 1, --batch >= 1, --lr > 0, 0 <= --momentum < 1, "
           + "--warmup >= 0 and --average-every >= 1");
     }

@@ -35,7 +35,7 @@ import java.util.Map;
 public final class TrainingRun {
   /** How the workers' work is combined. */
   public enum Mode {
-    /** Sync SGD, or model averaging when averaging every K > 1 steps. */
+    /** Sync SGD, or model averaging when {@code --average-every K} is given. */
     SYNC,
     /** Parameter server with a staleness bound. */
     ASYNC
@@ -124,7 +124,7 @@ public final class TrainingRun {
   private static Trainer trainer(Mode mode, TrainSettings s, ClusterReplicas replicas, TrainingPlan plan,
       float[][] weights, float[][] velocity) {
     return switch (mode) {
-      case SYNC -> s.averageEvery() > 1
+      case SYNC -> s.averageEvery() >= 1
           ? new ModelAveraging(replicas, plan, weights, velocity, s.averageEvery())
           : new SyncSgd(replicas, plan, weights, MomentumSgd.resume(s.momentum(), velocity));
       case ASYNC -> new ParameterServer(replicas, plan, weights, MomentumSgd.resume(s.momentum(), velocity),
@@ -150,7 +150,7 @@ public final class TrainingRun {
     r.put("workers", cluster.size());
     r.put("worker_addresses", cluster.workers().stream().map(w -> w.address()).toList());
     r.put("devices", replicas.infos().stream().map(ReplicaInfo::device).toList());
-    r.put("mode", mode == Mode.ASYNC ? "async" : s.averageEvery() > 1 ? "averaging" : "sync");
+    r.put("mode", mode == Mode.ASYNC ? "async" : s.averageEvery() >= 1 ? "averaging" : "sync");
     r.put("description", trainer.describe());
     if (mode == Mode.ASYNC) {
       r.put("staleness", s.staleness() < 0 ? "unbounded" : s.staleness());

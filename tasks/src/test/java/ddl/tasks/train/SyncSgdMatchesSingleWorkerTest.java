@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The drivers with the MLP and the replica code the workers run, computed in process on a
  * Fashion-MNIST subset: two workers equal one worker with their combined batch, and the
- * parameter server with staleness 0 and model averaging every step equal sync SGD.
+ * parameter server with staleness 0 and model averaging every step equal sync SGD. The runs are
+ * short (2 epochs of 16 steps): the modes agree up to rounding, and over long runs a rounding
+ * difference that flips a ReLU unit makes the paths drift apart by more than rounding.
  */
 class SyncSgdMatchesSingleWorkerTest {
   static final double TOLERANCE = 2e-4;
@@ -34,7 +36,7 @@ class SyncSgdMatchesSingleWorkerTest {
   static void load() {
     assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed at "
         + FashionMnist.DEFAULT_DIR);
-    data = TrainingRun.loadData(FashionMnist.DEFAULT_DIR, 1024, 500);
+    data = TrainingRun.loadData(FashionMnist.DEFAULT_DIR, 512, 500);
     init = MlpSpec.parse(784, "64,32", 10).heInit(5);
   }
 
