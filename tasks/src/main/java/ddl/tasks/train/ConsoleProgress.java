@@ -38,6 +38,7 @@ final class ConsoleProgress implements TrainingProgress {
           .setStyle(ProgressBarStyle.ASCII)
           .setUnit(" steps", 1)
           .setUpdateIntervalMillis(250)
+          .setMaxRenderedLength(110)
           .showSpeed()
           .clearDisplayOnFinish()
           .build();
@@ -51,7 +52,7 @@ final class ConsoleProgress implements TrainingProgress {
     if (pb != null) {
       pb.step();
       if (step % 20 == 0) {
-        pb.setExtraMessage(String.format(Locale.ROOT, "loss %.3f", lastLoss));
+        pb.setExtraMessage(String.format(Locale.ROOT, " loss %.3f", lastLoss));
       }
     }
   }
