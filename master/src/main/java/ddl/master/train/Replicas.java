@@ -14,9 +14,6 @@ public interface Replicas {
   /** Steps per epoch: each worker's shard divided by the batch per worker, rounded down. */
   int stepsPerEpoch();
 
-  /** Rows per batch on each worker. */
-  int batchPerWorker();
-
   /** Worker {@code worker}'s gradient on its batch. */
   Future<Gradient> gradient(int worker, GradientRequest request);
 

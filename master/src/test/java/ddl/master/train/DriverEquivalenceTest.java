@@ -26,7 +26,7 @@ class DriverEquivalenceTest {
   private static LinearReplicas workers(int n, boolean jitter) {
     float[][] d = LinearReplicas.data(ROWS, FEATURES, 7);
     int steps = ROWS / n / BATCH;
-    return new LinearReplicas(FEATURES, d[0], d[1], n, steps, BATCH, LinearReplicas.sharded(ROWS, n, BATCH, 11),
+    return new LinearReplicas(FEATURES, d[0], d[1], n, steps, LinearReplicas.sharded(ROWS, n, BATCH, 11),
         jitter);
   }
 
@@ -55,7 +55,7 @@ class DriverEquivalenceTest {
     for (int n : new int[] {2, 3}) {
       LinearReplicas many = workers(n, false);
       float[][] d = LinearReplicas.data(ROWS, FEATURES, 7);
-      LinearReplicas one = new LinearReplicas(FEATURES, d[0], d[1], 1, many.stepsPerEpoch(), BATCH * n,
+      LinearReplicas one = new LinearReplicas(FEATURES, d[0], d[1], 1, many.stepsPerEpoch(),
           LinearReplicas.combined(LinearReplicas.sharded(ROWS, n, BATCH, 11), n), false);
       float[][] a = sync(many);
       float[][] b = sync(one);

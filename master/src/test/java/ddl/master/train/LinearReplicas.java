@@ -21,20 +21,18 @@ final class LinearReplicas implements Replicas {
   final float[] y;
   private final int workers;
   private final int steps;
-  private final int batch;
   private final Batches batches;
   private final boolean jitter;
   private final MomentumSgd[] local;
   private volatile int slowWorker = -1;
 
-  LinearReplicas(int features, float[] x, float[] y, int workers, int steps, int batch, Batches batches,
+  LinearReplicas(int features, float[] x, float[] y, int workers, int steps, Batches batches,
       boolean jitter) {
     this.features = features;
     this.x = x;
     this.y = y;
     this.workers = workers;
     this.steps = steps;
-    this.batch = batch;
     this.batches = batches;
     this.jitter = jitter;
     this.local = new MomentumSgd[workers];
@@ -121,10 +119,6 @@ final class LinearReplicas implements Replicas {
     return steps;
   }
 
-  @Override
-  public int batchPerWorker() {
-    return batch;
-  }
 
   @Override
   public Future<Gradient> gradient(int worker, GradientRequest request) {

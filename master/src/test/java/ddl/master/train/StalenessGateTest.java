@@ -59,7 +59,7 @@ class StalenessGateTest {
 
   private static long spreadWithSlowWorker(int bound) {
     float[][] d = LinearReplicas.data(600, 4, 3);
-    LinearReplicas r = new LinearReplicas(4, d[0], d[1], 2, 30, 10, LinearReplicas.sharded(600, 2, 10, 5), false)
+    LinearReplicas r = new LinearReplicas(4, d[0], d[1], 2, 30, LinearReplicas.sharded(600, 2, 10, 5), false)
         .slow(1);
     float[][] w = r.initialWeights();
     TrainingPlan plan = new TrainingPlan(1, 30, LearningRate.constant(0.01), 0.5f);
@@ -80,12 +80,11 @@ class StalenessGateTest {
   @Test
   void aFailingWorkerStopsTheOthers() {
     float[][] d = LinearReplicas.data(600, 4, 3);
-    LinearReplicas healthy = new LinearReplicas(4, d[0], d[1], 2, 30, 10, LinearReplicas.sharded(600, 2, 10, 5),
+    LinearReplicas healthy = new LinearReplicas(4, d[0], d[1], 2, 30, LinearReplicas.sharded(600, 2, 10, 5),
         false);
     Replicas failing = new Replicas() {
       @Override public int size() { return 2; }
       @Override public int stepsPerEpoch() { return 30; }
-      @Override public int batchPerWorker() { return 10; }
       @Override public io.vertx.core.Future<Gradient> gradient(int worker, GradientRequest request) {
         return worker == 1 && request.step() == 3
             ? io.vertx.core.Future.failedFuture(new IllegalStateException("worker 1 lost"))

@@ -21,14 +21,12 @@ import java.util.List;
  */
 public final class ClusterReplicas implements Replicas {
   private final Cluster cluster;
-  private final int batch;
   private final List<ReplicaInfo> infos;
   private final int stepsPerEpoch;
   private final double setupSeconds;
 
-  private ClusterReplicas(Cluster cluster, int batch, List<ReplicaInfo> infos, double setupSeconds) {
+  private ClusterReplicas(Cluster cluster, List<ReplicaInfo> infos, double setupSeconds) {
     this.cluster = cluster;
-    this.batch = batch;
     this.infos = List.copyOf(infos);
     this.stepsPerEpoch = infos.stream().mapToInt(ReplicaInfo::stepsPerEpoch).min().orElse(0);
     this.setupSeconds = setupSeconds;
@@ -49,7 +47,7 @@ public final class ClusterReplicas implements Replicas {
       setups.add(new ReplicaSetup(w, names, shapes, train, test, batch, seed));
     }
     List<ReplicaInfo> infos = cluster.scatter(setups, ReplicaCalls.SETUP).await();
-    return new ClusterReplicas(cluster, batch, infos, (System.nanoTime() - start) / 1e9);
+    return new ClusterReplicas(cluster, infos, (System.nanoTime() - start) / 1e9);
   }
 
   /** What each worker reported after setup. */
@@ -72,10 +70,6 @@ public final class ClusterReplicas implements Replicas {
     return stepsPerEpoch;
   }
 
-  @Override
-  public int batchPerWorker() {
-    return batch;
-  }
 
   @Override
   public Future<Gradient> gradient(int worker, GradientRequest request) {

@@ -14,6 +14,7 @@ import ddl.master.train.TrainingLoop;
 import ddl.master.train.TrainingPlan;
 import ddl.tasks.RunRecord;
 import ddl.tasks.data.Dataset;
+import ddl.tasks.data.DatasetMissingException;
 import ddl.tasks.data.FashionMnist;
 import ddl.tasks.data.TrainTest;
 import ddl.tasks.nn.MlpSpec;
@@ -111,9 +112,14 @@ public final class TrainingRun {
     }
   }
 
-  /** Fashion-MNIST from {@code dir}, cut to the first rows if asked. */
+  /** Fashion-MNIST from {@code dir}, cut to the first rows if asked; a missing set says how to get it. */
   static TrainTest loadData(Path dir, int trainRows, int testRows) {
-    TrainTest full = FashionMnist.load(dir);
+    TrainTest full;
+    try {
+      full = FashionMnist.load(dir);
+    } catch (DatasetMissingException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
     return new TrainTest(first(full.train(), trainRows), first(full.test(), testRows));
   }
 

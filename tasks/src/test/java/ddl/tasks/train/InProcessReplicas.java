@@ -22,12 +22,10 @@ import java.util.List;
  */
 final class InProcessReplicas implements Replicas, AutoCloseable {
   private final List<Replica> replicas = new ArrayList<>();
-  private final int batch;
   private final int steps;
   private final Combined combined;
 
-  private InProcessReplicas(int batch, int steps, Combined combined) {
-    this.batch = batch;
+  private InProcessReplicas(int steps, Combined combined) {
     this.steps = steps;
     this.combined = combined;
   }
@@ -42,7 +40,7 @@ final class InProcessReplicas implements Replicas, AutoCloseable {
       made.add(replica);
       steps = Math.min(steps, replica.info("in-process").stepsPerEpoch());
     }
-    InProcessReplicas out = new InProcessReplicas(batch, steps, null);
+    InProcessReplicas out = new InProcessReplicas(steps, null);
     out.replicas.addAll(made);
     return out;
   }
@@ -50,7 +48,7 @@ final class InProcessReplicas implements Replicas, AutoCloseable {
   /** One worker whose batch at each step is the union, in worker order, of {@code n} workers' batches. */
   static InProcessReplicas combined(TrainTest data, ModelWeights layout, int n, int batch, long seed) {
     Combined c = new Combined(data, layout, n, batch, seed);
-    return new InProcessReplicas(batch * n, c.steps, c);
+    return new InProcessReplicas(c.steps, c);
   }
 
   @Override
@@ -63,10 +61,6 @@ final class InProcessReplicas implements Replicas, AutoCloseable {
     return steps;
   }
 
-  @Override
-  public int batchPerWorker() {
-    return batch;
-  }
 
   @Override
   public Future<Gradient> gradient(int worker, GradientRequest request) {
