@@ -85,6 +85,7 @@ public final class TrainingRun {
 
       long sentBefore = cluster.bytesSent();
       long receivedBefore = cluster.bytesReceived();
+      record.put("setup_bytes_sent", sentBefore);
       Path[] lastCheckpoint = {resumedFrom};
       List<EpochStats> all = history;
       ConsoleProgress progress = new ConsoleProgress(s.progress(), (stats, t) -> {
@@ -217,8 +218,8 @@ public final class TrainingRun {
         100 * (double) f.get("master_share"), (double) f.get("wait_share") > 0.005
             ? String.format(Locale.ROOT, ", waiting %.0f%%", 100 * (double) f.get("wait_share")) : ""));
     rows.put("wall time", f.get("wall_seconds") + " s training + " + f.get("setup_seconds") + " s sending data");
-    rows.put("bytes sent / received", String.format(Locale.ROOT, "%,d / %,d", (long) f.get("bytes_sent"),
-        (long) f.get("bytes_received")));
+    rows.put("bytes sent / received", String.format(Locale.ROOT, "%,d / %,d while training (%,d sending data)",
+        (long) f.get("bytes_sent"), (long) f.get("bytes_received"), (long) f.get("setup_bytes_sent")));
     rows.put("checkpoint", String.valueOf(f.get("checkpoint")));
     rows.put("plot", String.valueOf(f.get("plot")));
     RunRecord.printTable(f.get("task") + " results (" + file + "):", rows);
