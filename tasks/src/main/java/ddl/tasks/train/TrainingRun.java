@@ -86,30 +86,26 @@ public final class TrainingRun {
       long sentBefore = cluster.bytesSent();
       long receivedBefore = cluster.bytesReceived();
       record.put("setup_bytes_sent", sentBefore);
-      Path[] lastCheckpoint = {resumedFrom};
-      List<EpochStats> all = history;
-      ConsoleProgress progress = new ConsoleProgress(s.progress(), (stats, t) -> {
-        all.add(stats);
-        Checkpoint c = new Checkpoint(task, init.names(), init.shapes(), t.weights(), t.velocity(), stats.epoch(),
-            all, s.asText());
-        lastCheckpoint[0] = CheckpointFiles.save(s.models(), c);
-      });
+      EpochCheckpoints checkpoints = new EpochCheckpoints(task, init.names(), init.shapes(), s.asText(), s.models(),
+          history, resumedFrom);
+      ConsoleProgress progress = new ConsoleProgress(s.progress(), checkpoints);
       double priorWall = history.isEmpty() ? 0 : history.get(history.size() - 1).wallSeconds();
       List<EpochStats> ran = TrainingLoop.run(trainer, replicas, plan, firstEpoch, priorWall, progress);
 
+      history = checkpoints.history();
       String stamp = record.fields().get("started_utc").toString().replaceAll("[-:]|\\.\\d+", "");
       Path plot = TrainingPlot.save(history, task, s.runs().resolve(stamp + "-" + task + ".png"));
       fillRecord(record, task, mode, s, cluster, replicas, plan, trainer, history, ran,
           cluster.bytesSent() - sentBefore, cluster.bytesReceived() - receivedBefore);
-      record.put("checkpoint", String.valueOf(lastCheckpoint[0]));
+      record.put("checkpoint", String.valueOf(checkpoints.last()));
       record.put("plot", plot.toString());
       if (resumedFrom != null) {
         record.put("resumed_from", resumedFrom.toString());
       }
       Path file = record.write(s.runs());
       printSummary(record, file);
-      return new TrainingResult(init.names(), init.shapes(), FloatArrays.copy(trainer.weights()), List.copyOf(history),
-          file, lastCheckpoint[0], plot);
+      return new TrainingResult(init.names(), init.shapes(), FloatArrays.copy(trainer.weights()), history, file,
+          checkpoints.last(), plot);
     }
   }
 
