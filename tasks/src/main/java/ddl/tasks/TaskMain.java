@@ -14,6 +14,9 @@ public final class TaskMain {
   static {
     add("ping", TaskPing::run, "round-trip latency, pipelined calls/s, bulk GB/s against one worker");
     add("remote-code", TaskRemoteCode::run, "ship a class only the master has, run it everywhere, show a remote error");
+    add("sync-sgd", ddl.tasks.train.TaskSyncSgd::run, "train the MLP on Fashion-MNIST with sync SGD (or --average-every K)");
+    add("async-sgd", ddl.tasks.train.TaskAsyncSgd::run, "train the MLP with a parameter server (--staleness S)");
+    add("evaluate", ddl.tasks.train.TaskEvaluate::run, "test accuracy and top-k predictions of a checkpoint");
   }
 
   private TaskMain() {}

@@ -27,9 +27,30 @@ final class GuardedClassResolver extends DefaultClassResolver {
 
   @Override
   protected Class getTypeByName(String className) {
-    if (!policy.allowsName(className)) {
+    String element = elementName(className);
+    if (element != null && !policy.allowsName(element)) {
       throw new KryoException("class " + className + " may not be received: not registered and not shipped");
     }
     return super.getTypeByName(className);
+  }
+
+  /**
+   * The element class name of an array class name ({@code [[Lfoo.Bar;} gives {@code foo.Bar}), the
+   * name itself for a class that is not an array, or null for arrays of primitives, which are plain
+   * data and pass, as they do when sending (see {@link #registerImplicit}).
+   */
+  static String elementName(String className) {
+    int dims = 0;
+    while (dims < className.length() && className.charAt(dims) == '[') {
+      dims++;
+    }
+    if (dims == 0) {
+      return className;
+    }
+    String rest = className.substring(dims);
+    if (rest.length() > 2 && rest.charAt(0) == 'L' && rest.endsWith(";")) {
+      return rest.substring(1, rest.length() - 1);
+    }
+    return rest.length() == 1 && "ZBCSIJFD".contains(rest) ? null : className;
   }
 }

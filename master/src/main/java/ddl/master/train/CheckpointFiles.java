@@ -1,0 +1,192 @@
+package ddl.master.train;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads and writes {@link Checkpoint}s as {@code <dir>/<task>-epoch<NNN>.ckpt}: a small binary
+ * format (magic {@code DDLCKPT1}, settings, tensors as little-endian floats, epoch history),
+ * written to a temporary file first and then moved into place.
+ */
+public final class CheckpointFiles {
+  private static final String MAGIC = "DDLCKPT1";
+  private static final Pattern NAME = Pattern.compile("(.+)-epoch(\\d+)\\.ckpt");
+
+  private CheckpointFiles() {}
+
+  /** Writes the checkpoint under {@code dir} and returns its path. */
+  public static Path save(Path dir, Checkpoint c) {
+    try {
+      Files.createDirectories(dir);
+      Path file = dir.resolve(String.format("%s-epoch%03d.ckpt", c.task(), c.epochsDone()));
+      Path tmp = dir.resolve(file.getFileName() + ".tmp");
+      try (OutputStream os = Files.newOutputStream(tmp);
+          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16))) {
+        write(out, c);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a checkpoint under " + dir.toAbsolutePath() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The checkpoint of {@code task} with the most epochs under {@code dir}, if any. */
+  public static Optional<Path> latest(Path dir, String task) {
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> {
+        Matcher m = NAME.matcher(p.getFileName().toString());
+        return m.matches() && m.group(1).equals(task);
+      }).max(Comparator.comparingInt(CheckpointFiles::epochOf));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list checkpoints in " + dir.toAbsolutePath(), e);
+    }
+  }
+
+  /** The newest checkpoint of any task under {@code dir}, by modification time. */
+  public static Optional<Path> newest(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+          .max(Comparator.comparingLong(p -> p.toFile().lastModified()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list checkpoints in " + dir.toAbsolutePath(), e);
+    }
+  }
+
+  /** Reads a checkpoint; a file that is not one gives a message saying so. */
+  public static Checkpoint load(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("checkpoint " + file.toAbsolutePath()
+          + " does not exist; train first (e.g. scripts/task sync-sgd) or pass --checkpoint FILE");
+    }
+    try (InputStream is = Files.newInputStream(file);
+        DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 16))) {
+      return read(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read checkpoint " + file.toAbsolutePath() + " (" + e.getMessage()
+          + "); is it a file written by a DDL training task?", e);
+    }
+  }
+
+  private static int epochOf(Path p) {
+    Matcher m = NAME.matcher(p.getFileName().toString());
+    return m.matches() ? Integer.parseInt(m.group(2)) : -1;
+  }
+
+  private static void write(DataOutputStream out, Checkpoint c) throws IOException {
+    out.writeBytes(MAGIC);
+    out.writeUTF(c.task());
+    out.writeInt(c.epochsDone());
+    Map<String, String> settings = new TreeMap<>(c.settings());
+    out.writeInt(settings.size());
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeUTF(e.getValue());
+    }
+    out.writeInt(c.names().length);
+    for (int t = 0; t < c.names().length; t++) {
+      out.writeUTF(c.names()[t]);
+      out.writeInt(c.shapes()[t].length);
+      for (int d : c.shapes()[t]) {
+        out.writeInt(d);
+      }
+      writeFloats(out, c.weights()[t]);
+      writeFloats(out, c.velocity()[t]);
+    }
+    out.writeInt(c.history().size());
+    for (EpochStats s : c.history()) {
+      s.write(out);
+    }
+  }
+
+  private static Checkpoint read(DataInputStream in) throws IOException {
+    byte[] magic = in.readNBytes(MAGIC.length());
+    if (!new String(magic, java.nio.charset.StandardCharsets.US_ASCII).equals(MAGIC)) {
+      throw new IOException("it does not start with " + MAGIC);
+    }
+    String task = in.readUTF();
+    int epochs = in.readInt();
+    int settingCount = in.readInt();
+    Map<String, String> settings = new TreeMap<>();
+    for (int i = 0; i < settingCount; i++) {
+      settings.put(in.readUTF(), in.readUTF());
+    }
+    int tensors = in.readInt();
+    if (tensors < 0 || tensors > 10_000) {
+      throw new IOException("it claims " + tensors + " tensors");
+    }
+    String[] names = new String[tensors];
+    int[][] shapes = new int[tensors][];
+    float[][] weights = new float[tensors][];
+    float[][] velocity = new float[tensors][];
+    for (int t = 0; t < tensors; t++) {
+      names[t] = in.readUTF();
+      int rank = in.readInt();
+      if (rank < 0 || rank > 8) {
+        throw new IOException("tensor " + names[t] + " claims rank " + rank);
+      }
+      shapes[t] = new int[rank];
+      long size = 1;
+      for (int d = 0; d < rank; d++) {
+        shapes[t][d] = in.readInt();
+        size *= shapes[t][d];
+      }
+      weights[t] = readFloats(in, size);
+      velocity[t] = readFloats(in, size);
+    }
+    int historySize = in.readInt();
+    List<EpochStats> history = new ArrayList<>();
+    for (int i = 0; i < historySize; i++) {
+      history.add(EpochStats.read(in));
+    }
+    return new Checkpoint(task, names, shapes, weights, velocity, epochs, history, settings);
+  }
+
+  private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+    out.writeInt(values.length);
+    ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    bytes.asFloatBuffer().put(values);
+    out.write(bytes.array());
+  }
+
+  private static float[] readFloats(DataInputStream in, long expected) throws IOException {
+    int n = in.readInt();
+    if (n != expected) {
+      throw new IOException("a tensor holds " + n + " values where its shape needs " + expected);
+    }
+    byte[] raw = in.readNBytes(n * Float.BYTES);
+    if (raw.length != n * Float.BYTES) {
+      throw new IOException("it ends in the middle of a tensor");
+    }
+    float[] values = new float[n];
+    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+    return values;
+  }
+}

@@ -1,0 +1,245 @@
+package ddl.master.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Asynchronous SGD with the master as parameter server. Each worker loops on its own: it computes
+ * a gradient on its next batch at the weights it last received; the master applies that gradient
+ * as soon as it arrives, weighted {@code 1 / workers} (a full round of gradients moves the model
+ * as far as one synchronous step), and answers with fresh weights for the worker's next batch.
+ *
+ * <p>A {@link StalenessGate} bounds how many steps the fastest worker may be ahead of the slowest:
+ * a worker too far ahead gets its answer only once the slowest has caught up, and then gets the
+ * weights of that moment. Weights are handed out only when a gradient is applied (or an epoch
+ * starts), and all workers released by the same event get the same copy; so with bound 0 every
+ * worker computes step {@code k + 1} on exactly the weights after all gradients of step {@code k},
+ * and the result equals {@link SyncSgd} up to rounding.
+ */
+public final class ParameterServer implements Trainer {
+  private final Replicas replicas;
+  private final TrainingPlan plan;
+  private final float[][] weights;
+  private final MomentumSgd optimizer;
+  private final int staleness;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition released = lock.newCondition();
+  private StalenessGate gate;
+  private float[][][] handed;
+  private boolean[] waiting;
+  private Throwable failure;
+  private long applied;
+  private long widestSpread;
+
+  /**
+   * Trains {@code weights} (changed in place) from {@code optimizer}'s velocity, with at most
+   * {@code staleness} steps between the fastest and the slowest worker ({@code < 0}: unbounded).
+   */
+  public ParameterServer(Replicas replicas, TrainingPlan plan, float[][] weights, MomentumSgd optimizer,
+      int staleness) {
+    this.replicas = replicas;
+    this.plan = plan;
+    this.weights = weights;
+    this.optimizer = optimizer;
+    this.staleness = staleness;
+  }
+
+  @Override
+  public EpochTotals runEpoch(int epoch, StepListener listener) {
+    int n = replicas.size();
+    lock.lock();
+    try {
+      applied = plan.globalStep(epoch, 0) * n;
+      gate = new StalenessGate(n, staleness);
+      failure = null;
+      waiting = new boolean[n];
+      handed = new float[n][][];
+      float[][] start = FloatArrays.copy(weights);
+      for (int w = 0; w < n; w++) {
+        handed[w] = start;
+      }
+    } finally {
+      lock.unlock();
+    }
+    Totals totals = new Totals();
+    AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    long epochStart = System.nanoTime();
+    List<Thread> loops = new ArrayList<>(n);
+    for (int w = 0; w < n; w++) {
+      int worker = w;
+      loops.add(Thread.ofVirtual().name("ps-worker-" + w).start(() -> {
+        try {
+          workerLoop(worker, epoch, totals, listener);
+        } catch (Throwable e) {
+          firstFailure.compareAndSet(null, e);
+          fail(e);
+        }
+      }));
+    }
+    for (Thread t : loops) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while training", e);
+      }
+    }
+    Throwable e = firstFailure.get();
+    if (e != null) {
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+    }
+    return totals.result(plan.stepsPerEpoch(), System.nanoTime() - epochStart);
+  }
+
+  private void workerLoop(int worker, int epoch, Totals totals, StepListener listener) throws InterruptedException {
+    long waited = 0;
+    float[][] current = exchange(worker, null, true);
+    for (int step = 0; step < plan.stepsPerEpoch(); step++) {
+      long sent = System.nanoTime();
+      Gradient g = replicas.gradient(worker, new GradientRequest(current, epoch, step)).await();
+      long replied = System.nanoTime();
+      boolean more = step + 1 < plan.stepsPerEpoch();
+      long[] times = new long[2];
+      current = exchange(worker, g, more, times);
+      long roundTrip = replied - sent;
+      long compute = Math.min(g.computeNanos(), roundTrip);
+      totals.add(g, new TimeSplit(compute, roundTrip - compute, times[0], times[1]));
+      listener.stepDone(epoch, step, g.loss());
+    }
+  }
+
+  private float[][] exchange(int worker, Gradient g, boolean next) throws InterruptedException {
+    return exchange(worker, g, next, new long[2]);
+  }
+
+  /**
+   * Applies {@code g} (if any) and, if {@code next}, waits for the weights of this worker's next
+   * step. {@code times} receives the nanoseconds spent applying and waiting.
+   */
+  private float[][] exchange(int worker, Gradient g, boolean next, long[] times) throws InterruptedException {
+    long start = System.nanoTime();
+    lock.lock();
+    try {
+      if (g != null) {
+        int n = replicas.size();
+        float lr = plan.learningRate().at(applied / n);
+        optimizer.stepShare(weights, g.values(), 1f / n, lr, applied % n == 0);
+        applied++;
+        gate.finished(worker);
+        widestSpread = Math.max(widestSpread, gate.spread());
+      }
+      if (next && handed[worker] == null) {
+        waiting[worker] = true;
+      }
+      releaseEligible();
+      long appliedAt = System.nanoTime();
+      times[0] = appliedAt - start;
+      if (!next) {
+        return null;
+      }
+      while (handed[worker] == null && failure == null) {
+        released.await(1, TimeUnit.SECONDS);
+      }
+      if (failure != null) {
+        throw new IllegalStateException("training stopped: a worker failed: " + failure.getMessage(), failure);
+      }
+      float[][] w = handed[worker];
+      handed[worker] = null;
+      times[1] = System.nanoTime() - appliedAt;
+      return w;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Hands one copy of the current weights to every waiting worker the gate now lets start. */
+  private void releaseEligible() {
+    float[][] shared = null;
+    for (int w = 0; w < waiting.length; w++) {
+      if (waiting[w] && gate.mayStart(w)) {
+        if (shared == null) {
+          shared = FloatArrays.copy(weights);
+        }
+        handed[w] = shared;
+        waiting[w] = false;
+      }
+    }
+    if (shared != null) {
+      released.signalAll();
+    }
+  }
+
+  private void fail(Throwable cause) {
+    lock.lock();
+    try {
+      if (failure == null) {
+        failure = cause;
+      }
+      released.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The staleness bound ({@code < 0}: unbounded). */
+  public int staleness() {
+    return staleness;
+  }
+
+  /**
+   * The most finished steps the fastest worker was ever ahead of the slowest: at most the bound
+   * plus one (the step a worker may start while {@code bound} ahead).
+   */
+  public long widestSpread() {
+    lock.lock();
+    try {
+      return widestSpread;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public float[][] weights() {
+    return weights;
+  }
+
+  @Override
+  public float[][] velocity() {
+    lock.lock();
+    try {
+      return FloatArrays.copy(optimizer.velocity());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "async SGD: parameter server, " + replicas.size() + " workers, staleness "
+        + (staleness < 0 ? "unbounded" : staleness + (staleness == 0 ? " (lock step)" : " steps"));
+  }
+
+  /** Sums over the workers' loops. */
+  private static final class Totals {
+    private long samples;
+    private long correct;
+    private double lossSum;
+    private TimeSplit split = TimeSplit.ZERO;
+
+    synchronized void add(Gradient g, TimeSplit t) {
+      samples += g.rows();
+      correct += g.correct();
+      lossSum += (double) g.loss() * g.rows();
+      split = split.plus(t);
+    }
+
+    synchronized EpochTotals result(int steps, long nanos) {
+      return new EpochTotals(steps, samples, lossSum, correct, nanos, split);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package ddl.master.train;
+
+import io.vertx.core.Future;
+
+/**
+ * The workers of data-parallel training as the drivers see them: each holds a shard of the
+ * training data and a slice of the test data, and computes on the weights it is sent. The real
+ * implementation calls workers over RPC; tests may compute in process.
+ */
+public interface Replicas {
+  /** Number of workers. */
+  int size();
+
+  /** Steps per epoch: each worker's shard divided by the batch per worker, rounded down. */
+  int stepsPerEpoch();
+
+  /** Worker {@code worker}'s gradient on its batch. */
+  Future<Gradient> gradient(int worker, GradientRequest request);
+
+  /** Worker {@code worker}'s local momentum-SGD steps. */
+  Future<LocalStepsResult> localSteps(int worker, LocalStepsRequest request);
+
+  /** Worker {@code worker}'s local velocity (model averaging), or null if it has none yet. */
+  Future<float[][]> localVelocity(int worker);
+
+  /** Worker {@code worker}'s loss and accuracy on its test slice. */
+  Future<Evaluation> evaluate(int worker, float[][] weights);
+}

@@ -1,0 +1,54 @@
+package ddl.tasks.train;
+
+import ddl.master.train.Checkpoint;
+import ddl.master.train.CheckpointFiles;
+import ddl.master.train.EpochStats;
+import ddl.master.train.Trainer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Keeps a run's epoch history and saves a checkpoint after every epoch: the trainer's weights and
+ * velocity, the epochs done, the history so far and the run's settings.
+ */
+final class EpochCheckpoints implements BiConsumer<EpochStats, Trainer> {
+  private final String task;
+  private final String[] names;
+  private final int[][] shapes;
+  private final Map<String, String> settings;
+  private final Path dir;
+  private final List<EpochStats> history;
+  private Path last;
+
+  /** Continues {@code history} (empty for a fresh run) whose last checkpoint is {@code last} (or null). */
+  EpochCheckpoints(String task, String[] names, int[][] shapes, Map<String, String> settings, Path dir,
+      List<EpochStats> history, Path last) {
+    this.task = task;
+    this.names = names;
+    this.shapes = shapes;
+    this.settings = settings;
+    this.dir = dir;
+    this.history = new ArrayList<>(history);
+    this.last = last;
+  }
+
+  @Override
+  public void accept(EpochStats stats, Trainer trainer) {
+    history.add(stats);
+    last = CheckpointFiles.save(dir, new Checkpoint(task, names, shapes, trainer.weights(), trainer.velocity(),
+        stats.epoch(), history, settings));
+  }
+
+  /** Every epoch's figures, resumed ones included. */
+  List<EpochStats> history() {
+    return List.copyOf(history);
+  }
+
+  /** The checkpoint written last (or resumed from), or null. */
+  Path last() {
+    return last;
+  }
+}

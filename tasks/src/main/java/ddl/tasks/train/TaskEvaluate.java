@@ -1,0 +1,166 @@
+package ddl.tasks.train;
+
+import ddl.master.Cluster;
+import ddl.master.train.Checkpoint;
+import ddl.master.train.CheckpointFiles;
+import ddl.master.train.Evaluation;
+import ddl.master.train.TrainingLoop;
+import ddl.tasks.RunRecord;
+import ddl.tasks.TaskMain;
+import ddl.tasks.TaskOptions;
+import ddl.tasks.data.Dataset;
+import ddl.tasks.data.FashionMnist;
+import ddl.tasks.data.TrainTest;
+import ddl.tasks.nn.TopK;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code scripts/task evaluate}: loads a checkpoint, measures held-out loss and accuracy on the
+ * workers (each evaluates a slice of the test set), and prints the top-k predictions with their
+ * probabilities for some test images.
+ */
+public final class TaskEvaluate {
+  public static final String NAME = "evaluate";
+
+  private TaskEvaluate() {}
+
+  /** What an evaluation found. */
+  public record Result(Evaluation test, List<Prediction> predictions, Path record) {}
+
+  /**
+   * One image's predictions.
+   *
+   * @param index the image's row in the test set
+   * @param label its true class
+   * @param classes the top-k classes at or above the threshold, most probable first
+   * @param probabilities their probabilities
+   * @param best the most probable class (even if below the threshold)
+   */
+  public record Prediction(int index, int label, int[] classes, float[] probabilities, int best) {}
+
+  public static void main(String[] args) {
+    TaskMain.main(TaskAsyncSgd.prepend(NAME, args));
+  }
+
+  /** Runs the task; returns null after --help. */
+  public static Result run(String[] args) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("checkpoint", "FILE checkpoint to evaluate (default: the newest in --models)");
+    flags.put("models", "DIR checkpoint folder (default models)");
+    flags.put("data", "DIR Fashion-MNIST folder (default " + FashionMnist.DEFAULT_DIR + ")");
+    flags.put("test-rows", "N evaluate on the first N test images only (default all)");
+    flags.put("show", "N print predictions for N test images (default 10)");
+    flags.put("from", "I starting at test image I (default 0)");
+    flags.put("top-k", "K classes per image (default 3)");
+    flags.put("threshold", "P list only classes with probability >= P (default 0.05)");
+    flags.put("runs", "DIR folder for the run record (default runs)");
+    TaskOptions o = TaskOptions.parse(NAME, "Evaluates a checkpoint on the workers and prints top-k predictions.",
+        flags, args);
+    if (o == null) {
+      return null;
+    }
+    Path models = Path.of(o.string("models", "models"));
+    Path file = o.has("checkpoint") ? Path.of(o.string("checkpoint", ""))
+        : CheckpointFiles.newest(models).orElseThrow(() -> new IllegalArgumentException("no checkpoint in "
+            + models.toAbsolutePath() + "; train one first (scripts/task sync-sgd) or pass --checkpoint FILE"));
+    int show = o.integer("show", 10);
+    int from = o.integer("from", 0);
+    int k = o.integer("top-k", 3);
+    double threshold = o.decimal("threshold", 0.05);
+    Checkpoint c = CheckpointFiles.load(file);
+    TrainTest data = TrainingRun.loadData(Path.of(o.string("data", FashionMnist.DEFAULT_DIR.toString())), 1,
+        o.integer("test-rows", 0));
+    Dataset test = data.test();
+    if (k < 1 || k > test.classes() || show < 0 || from < 0 || from + show > test.rows()) {
+      throw new IllegalArgumentException("need 1 <= --top-k <= " + test.classes() + " and --from + --show <= "
+          + test.rows() + " test images");
+    }
+    Dataset noTraining = new Dataset(new float[0], new int[0], 0, test.features(), test.classes());
+    RunRecord record = new RunRecord(NAME);
+    try (Cluster cluster = Cluster.connect(o.cluster()).await()) {
+      ClusterReplicas replicas = ClusterReplicas.start(cluster, new TrainTest(noTraining, test), c.names(), c.shapes(),
+          0, 0);
+      long start = System.nanoTime();
+      Evaluation eval = TrainingLoop.evaluate(replicas, c.weights());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(Locale.ROOT, "checkpoint %s (%s, %d epochs, hidden %s)%n", file, c.task(), c.epochsDone(),
+          c.setting("hidden", "?"));
+      System.out.printf(Locale.ROOT, "test accuracy %.4f, loss %.4f on %,d images (%d workers, %.2f s)%n",
+          eval.accuracy(), eval.meanLoss(), eval.count(), cluster.size(), seconds);
+
+      List<Prediction> predictions = new ArrayList<>();
+      if (show > 0) {
+        Dataset shown = test.slice(from, from + show);
+        TopK top = replicas.predict(0, c.weights(), shown.images(), show, k).await();
+        for (int i = 0; i < show; i++) {
+          predictions.add(filter(from + i, shown.labels()[i], top.classes()[i], top.probabilities()[i], threshold));
+        }
+        print(predictions, k, threshold);
+      }
+      record.put("checkpoint", file.toString());
+      record.put("workers", cluster.size());
+      record.put("test_rows", eval.count());
+      record.put("test_accuracy", eval.accuracy());
+      record.put("test_loss", eval.meanLoss());
+      record.put("top_k", k);
+      record.put("threshold", threshold);
+      record.put("predictions", predictions.stream().map(p -> Map.of("index", p.index(),
+          "label", FashionMnist.CLASS_NAMES.get(p.label()), "predicted", names(p.classes()),
+          "probabilities", toList(p.probabilities()))).toList());
+      record.put("bytes_sent", cluster.bytesSent());
+      record.put("bytes_received", cluster.bytesReceived());
+      Path written = record.write(Path.of(o.string("runs", "runs")));
+      System.out.println("run record: " + written);
+      return new Result(eval, predictions, written);
+    }
+  }
+
+  private static Prediction filter(int index, int label, int[] classes, float[] probs, double threshold) {
+    int keep = 0;
+    while (keep < classes.length && probs[keep] >= threshold) {
+      keep++;
+    }
+    return new Prediction(index, label, java.util.Arrays.copyOf(classes, keep), java.util.Arrays.copyOf(probs, keep),
+        classes[0]);
+  }
+
+  private static void print(List<Prediction> predictions, int k, double threshold) {
+    System.out.printf(Locale.ROOT, "top-%d predictions with probability >= %.2f:%n", k, threshold);
+    System.out.printf(Locale.ROOT, "  %6s  %-12s  %s%n", "image", "true class", "predicted");
+    for (Prediction p : predictions) {
+      StringBuilder s = new StringBuilder();
+      for (int j = 0; j < p.classes().length; j++) {
+        s.append(j == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f",
+            FashionMnist.CLASS_NAMES.get(p.classes()[j]), p.probabilities()[j]));
+      }
+      if (p.classes().length == 0) {
+        s.append("(no class reaches the threshold; most probable: ").append(FashionMnist.CLASS_NAMES.get(p.best()))
+            .append(')');
+      }
+      String mark = p.best() == p.label() ? "ok " : "MISS";
+      System.out.printf(Locale.ROOT, "  %6d  %-12s  %-4s %s%n", p.index(), FashionMnist.CLASS_NAMES.get(p.label()),
+          mark, s);
+    }
+  }
+
+  private static List<String> names(int[] classes) {
+    List<String> out = new ArrayList<>();
+    for (int c : classes) {
+      out.add(FashionMnist.CLASS_NAMES.get(c));
+    }
+    return out;
+  }
+
+  private static List<Float> toList(float[] a) {
+    List<Float> out = new ArrayList<>();
+    for (float v : a) {
+      out.add(v);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,192 @@
+package ddl.tasks.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.Gson;
+import ddl.master.train.FloatArrays;
+import ddl.master.train.MomentumSgd;
+import ddl.master.train.SyncSgd;
+import ddl.master.train.TrainingLoop;
+import ddl.master.train.TrainingPlan;
+import ddl.master.train.TrainingProgress;
+import ddl.tasks.TaskOptions;
+import ddl.tasks.data.FashionMnist;
+import ddl.tasks.data.TrainTest;
+import ddl.tasks.nn.MlpSpec;
+import ddl.tasks.nn.ModelWeights;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The training tasks end to end on two real worker processes, on a Fashion-MNIST subset (6,000
+ * training and 1,000 test images, 2 epochs): they learn, a run resumes from its checkpoint, and
+ * evaluate reads the checkpoint back. The modes that must agree are compared on short runs (768
+ * training rows, 2 epochs of 6 steps): they agree up to rounding, but once a rounding difference
+ * flips a ReLU unit on some row, the paths drift apart by more than rounding, so long runs would
+ * compare the drift, not the algorithms.
+ */
+class TrainingOnRealWorkersTest {
+  private static final int TRAIN_ROWS = 6000;
+  private static final int TEST_ROWS = 1000;
+  private static final double TOLERANCE = 2e-4;
+
+  @TempDir
+  static Path dir;
+  private static WorkerProcesses workers;
+  private static final int SHORT_TRAIN_ROWS = 768;
+  private static TrainingResult sync;
+  private static TrainingResult shortSync;
+
+  @BeforeAll
+  static void startWorkers() throws Exception {
+    assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed at "
+        + FashionMnist.DEFAULT_DIR + " (apt-get install dataset-fashion-mnist)");
+    workers = WorkerProcesses.start(2, dir);
+  }
+
+  @AfterAll
+  static void stopWorkers() {
+    if (workers != null) {
+      workers.close();
+    }
+  }
+
+  private static String[] args(String models, String... extra) {
+    return args(TRAIN_ROWS, models, extra);
+  }
+
+  private static String[] shortArgs(String models, String... extra) {
+    return args(SHORT_TRAIN_ROWS, models, extra);
+  }
+
+  private static String[] args(int trainRows, String models, String... extra) {
+    List<String> a = new ArrayList<>(List.of("--config", workers.config().toString(), "--epochs", "2",
+        "--batch", "64", "--train-rows", Integer.toString(trainRows), "--test-rows", Integer.toString(TEST_ROWS),
+        "--seed", "7", "--no-progress", "--models", dir.resolve(models).toString(), "--runs",
+        dir.resolve("runs").toString()));
+    a.addAll(List.of(extra));
+    return a.toArray(String[]::new);
+  }
+
+  /** The plain sync SGD run the other runs are compared with (run once). */
+  private static synchronized TrainingResult sync() {
+    if (sync == null) {
+      sync = TaskSyncSgd.run(args("models-sync"));
+    }
+    return sync;
+  }
+
+  /** A short plain sync SGD run, for the comparisons (run once). */
+  private static synchronized TrainingResult shortSync() {
+    if (shortSync == null) {
+      shortSync = TaskSyncSgd.run(shortArgs("models-short-sync"));
+    }
+    return shortSync;
+  }
+
+  private static double relativeDiff(float[][] a, float[][] b) {
+    return FloatArrays.maxAbsDiff(a, b) / Math.max(1e-3, FloatArrays.maxAbs(a));
+  }
+
+  @Test
+  void syncSgdOnTwoWorkersLearnsWellAboveChanceAndWritesItsOutputs() throws IOException {
+    TrainingResult r = sync();
+    assertEquals(2, r.history().size());
+    assertTrue(r.finalTestAccuracy() > 0.7, "test accuracy after 2 epochs: " + r.finalTestAccuracy());
+    assertTrue(Files.size(r.plot()) > 10_000, "plot " + r.plot());
+    assertTrue(r.checkpoint().getFileName().toString().equals("sync-sgd-epoch002.ckpt"), r.checkpoint().toString());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> record = new Gson().fromJson(Files.readString(r.record()), Map.class);
+    for (String key : List.of("task", "workers", "epochs", "batch_per_worker", "lr", "momentum", "mode",
+        "test_accuracy", "final_test_accuracy", "wall_seconds", "samples_per_second", "bytes_sent", "bytes_received",
+        "communication_share")) {
+      assertTrue(record.containsKey(key), "run record lacks " + key + ": " + record.keySet());
+    }
+    assertEquals("sync-sgd", record.get("task"));
+    assertEquals(2.0, record.get("workers"));
+    assertEquals(2, ((List<?>) record.get("test_accuracy")).size());
+    assertTrue((double) record.get("bytes_sent") > 2 * 46 * 4 * 235_146, "each step sends the weights to each worker");
+  }
+
+  @Test
+  void syncSgdOnTwoWorkersMatchesOneWorkerWithTheCombinedBatch() {
+    TrainingResult r = shortSync();
+    TrainTest data = TrainingRun.loadData(FashionMnist.DEFAULT_DIR, SHORT_TRAIN_ROWS, TEST_ROWS);
+    ModelWeights init = MlpSpec.parse(784, "256,128", 10).heInit(7);
+    String[] flags = shortArgs("unused");
+    TrainSettings settings = TrainSettings.of(TaskOptions.parse("sync-sgd", "", TrainSettings.flags(),
+        Arrays.copyOfRange(flags, 2, flags.length)));
+    try (InProcessReplicas one = InProcessReplicas.combined(data, init, 2, 64, 7)) {
+      TrainingPlan plan = new TrainingPlan(2, one.stepsPerEpoch(), settings.learningRate(one.stepsPerEpoch()),
+          settings.momentum());
+      float[][] w = FloatArrays.copy(init.values());
+      SyncSgd single = new SyncSgd(one, plan, w, new MomentumSgd(settings.momentum(), w));
+      TrainingLoop.run(single, one, plan, 0, 0, new TrainingProgress() {});
+      double diff = relativeDiff(single.weights(), r.weights());
+      assertTrue(diff < TOLERANCE, "2 workers differ from 1 worker with the combined batch by " + diff);
+      assertTrue(relativeDiff(init.values(), r.weights()) > 100 * TOLERANCE, "training did not move the weights");
+    }
+  }
+
+  @Test
+  void asyncWithStalenessZeroOnRealWorkersEqualsSync() {
+    TrainingResult async = TaskAsyncSgd.run(shortArgs("models-async0", "--staleness", "0"));
+    double diff = relativeDiff(shortSync().weights(), async.weights());
+    assertTrue(diff < TOLERANCE, "async with staleness 0 differs from sync SGD by " + diff);
+  }
+
+  @Test
+  void averagingEveryStepOnRealWorkersEqualsSync() {
+    TrainingResult averaged = TaskSyncSgd.run(shortArgs("models-avg1", "--average-every", "1"));
+    double diff = relativeDiff(shortSync().weights(), averaged.weights());
+    assertTrue(diff < TOLERANCE, "averaging every step differs from sync SGD by " + diff);
+  }
+
+  @Test
+  void unboundedAsyncAndAveragingEveryFourStepsLearnWellAboveChance() {
+    TrainingResult async = TaskAsyncSgd.run(args("models-async", "--staleness", "inf"));
+    assertTrue(async.finalTestAccuracy() > 0.7, "async test accuracy " + async.finalTestAccuracy());
+    TrainingResult averaged = TaskSyncSgd.run(args("models-avg4", "--average-every", "4"));
+    assertTrue(averaged.finalTestAccuracy() > 0.7, "averaging test accuracy " + averaged.finalTestAccuracy());
+  }
+
+  @Test
+  void resumeContinuesFromTheLatestCheckpointToTheSameWeights() throws IOException {
+    TrainingResult straight = sync();
+    Path models = Files.createDirectories(dir.resolve("models-resume"));
+    Files.copy(dir.resolve("models-sync").resolve("sync-sgd-epoch001.ckpt"), models.resolve("sync-sgd-epoch001.ckpt"));
+    TrainingResult resumed = TaskSyncSgd.run(args("models-resume", "--resume"));
+    assertEquals(2, resumed.history().size(), "the resumed run carries the first epoch's figures");
+    double diff = relativeDiff(straight.weights(), resumed.weights());
+    assertTrue(diff < 1e-6, "resumed weights differ from an uninterrupted run by " + diff);
+  }
+
+  @Test
+  void evaluateReadsTheCheckpointBackAndPrintsTopK() {
+    TrainingResult r = sync();
+    TaskEvaluate.Result e = TaskEvaluate.run(new String[] {"--config", workers.config().toString(), "--checkpoint",
+        r.checkpoint().toString(), "--test-rows", Integer.toString(TEST_ROWS), "--show", "8", "--top-k", "3",
+        "--threshold", "0.05", "--runs", dir.resolve("runs").toString()});
+    assertEquals(TEST_ROWS, e.test().count());
+    assertEquals(r.finalTestAccuracy(), e.test().accuracy(), 1e-9);
+    assertEquals(8, e.predictions().size());
+    for (TaskEvaluate.Prediction p : e.predictions()) {
+      assertTrue(p.classes().length <= 3);
+      for (int j = 0; j < p.classes().length; j++) {
+        assertTrue(p.probabilities()[j] >= 0.05f);
+        assertTrue(j == 0 || p.probabilities()[j] <= p.probabilities()[j - 1]);
+      }
+    }
+  }
+}
