@@ -1,7 +1,10 @@
 package ddl.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,11 +62,19 @@ public final class FrameWriter {
   }
 
   /**
-   * Writes a large frame in slices of the same array: the socket copies each slice into a small
-   * pooled direct buffer instead of allocating one as large as the frame.
+   * Writes a large frame. A direct one (pooled chunks) goes as it is, without another copy; a heap
+   * one in slices of the same array, so the socket copies each slice into a small pooled direct
+   * buffer instead of allocating one as large as the frame.
    */
   private void writeLarge(Buffer frame) {
     int length = frame.length();
+    ByteBuf bytes = ((BufferInternal) frame).unwrap();
+    if (bytes.isDirect()) {
+      // Handed to the channel itself (not through Buffer, which would make it unreleasable), so
+      // the chunks go back to their pool once sent.
+      ((NetSocketInternal) socket).writeMessage(bytes);
+      return;
+    }
     if (length <= SLICE_BYTES) {
       socket.write(frame);
       return;

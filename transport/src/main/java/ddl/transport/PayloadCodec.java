@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.util.Pool;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -28,7 +29,10 @@ public final class PayloadCodec {
     };
   }
 
-  /** The whole frame (length prefix included) carrying {@code value}. */
+  /**
+   * The whole frame (length prefix included) carrying {@code value}. A frame holding large arrays
+   * is a direct buffer made of pooled chunks, which the socket releases once it has sent it.
+   */
   public Buffer encodeFrame(FrameKind kind, long requestId, Object value) {
     BulkOutput out = new BulkOutput(256, Integer.MAX_VALUE - 64);
     out.setPosition(PREFIX);
@@ -36,12 +40,44 @@ public final class PayloadCodec {
     try {
       kryo.writeClassAndObject(out, value);
     } catch (KryoException e) {
+      out.release();
       throw new DdlException("cannot serialize " + describe(value) + ": " + rootMessage(e), e);
+    } catch (RuntimeException | Error e) {
+      out.release();
+      throw e;
     } finally {
       pool.free(kryo);
     }
-    byte[] bytes = out.getBuffer();
-    int length = out.position();
+    if (out.chunked()) {
+      CompositeByteBuf frame = out.frame();
+      int payloadBytes = frame.readableBytes() - PREFIX;
+      if (payloadBytes >= config.compressThresholdBytes()) {
+        byte[] sample = new byte[Math.min(payloadBytes, Compression.SAMPLE_BYTES)];
+        frame.getBytes(PREFIX, sample);
+        if (Compression.sampleShrinks(sample, config.compressionLevel())) {
+          // Worth compressing: go back to one array and take the ordinary path.
+          byte[] bytes = new byte[frame.readableBytes()];
+          frame.getBytes(0, bytes);
+          frame.release();
+          return finish(kind, requestId, value, bytes, bytes.length);
+        }
+      }
+      int frameBytes = frame.readableBytes() - 4;
+      if (frameBytes > config.maxFrameBytes()) {
+        frame.release();
+        throw tooLarge(value, frameBytes);
+      }
+      frame.setInt(0, frameBytes);
+      frame.setByte(4, Frame.VERSION);
+      frame.setByte(5, kind.code());
+      frame.setByte(6, 0);
+      frame.setLong(7, requestId);
+      return BufferInternal.buffer(frame);
+    }
+    return finish(kind, requestId, value, out.getBuffer(), out.position());
+  }
+
+  private Buffer finish(FrameKind kind, long requestId, Object value, byte[] bytes, int length) {
     byte flags = 0;
     int payloadBytes = length - PREFIX;
     if (payloadBytes >= config.compressThresholdBytes() && payloadBytes > 0) {
@@ -56,8 +92,7 @@ public final class PayloadCodec {
     }
     int frameBytes = length - 4;
     if (frameBytes > config.maxFrameBytes()) {
-      throw new DdlException(describe(value) + " needs a frame of " + frameBytes + " bytes, above"
-          + " transport.max_frame_bytes (" + config.maxFrameBytes() + "); send it in parts or raise the limit");
+      throw tooLarge(value, frameBytes);
     }
     Compression.writeInt(bytes, 0, frameBytes);
     bytes[4] = Frame.VERSION;
@@ -69,31 +104,41 @@ public final class PayloadCodec {
     return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, 0, length));
   }
 
-  /** The object a frame carries; a malformed payload raises a {@link ProtocolException}. */
+  private DdlException tooLarge(Object value, int frameBytes) {
+    return new DdlException(describe(value) + " needs a frame of " + frameBytes + " bytes, above"
+        + " transport.max_frame_bytes (" + config.maxFrameBytes() + "); send it in parts or raise the limit");
+  }
+
+  /**
+   * The object a frame carries; a malformed payload raises a {@link ProtocolException}. The
+   * payload is only read during the call, never kept.
+   */
   public Object decode(Frame frame) {
     Buffer payload = frame.payload();
-    byte[] array;
-    int offset;
     int length = payload.length();
     ByteBuf buf = ((BufferInternal) payload).getByteBuf();
+    Input input;
     if (buf.hasArray()) {
-      array = buf.array();
-      offset = buf.arrayOffset() + buf.readerIndex();
+      byte[] array = buf.array();
+      int offset = buf.arrayOffset() + buf.readerIndex();
+      if (frame.compressed()) {
+        array = Compression.decompress(array, offset, length, config.maxDecompressedBytes());
+        offset = 0;
+        length = array.length;
+      }
+      input = new Input(array, offset, length);
+    } else if (frame.compressed()) {
+      byte[] array = Compression.decompress(payload.getBytes(), 0, length, config.maxDecompressedBytes());
+      input = new Input(array, 0, array.length);
     } else {
-      array = payload.getBytes();
-      offset = 0;
+      input = new ByteBufInput(buf.duplicate());
     }
-    if (frame.compressed()) {
-      array = Compression.decompress(array, offset, length, config.maxDecompressedBytes());
-      offset = 0;
-      length = array.length;
-    }
-    Input input = new Input(array, offset, length);
     Kryo kryo = pool.obtain();
     try {
       Object value = kryo.readClassAndObject(input);
-      if (input.position() != offset + length) {
-        throw new ProtocolException("payload has " + (offset + length - input.position()) + " trailing bytes");
+      long trailing = input instanceof ByteBufInput in ? in.remaining() : input.limit() - input.position();
+      if (trailing != 0) {
+        throw new ProtocolException("payload has " + trailing + " trailing bytes");
       }
       return value;
     } catch (KryoException | IllegalArgumentException | IndexOutOfBoundsException | NegativeArraySizeException
