@@ -3,12 +3,12 @@ package ddl.transport;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.util.Pool;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Objects to frames and back: Kryo from a pool, zstd where it pays, and the size limits. A codec is
@@ -16,17 +16,41 @@ import io.vertx.core.internal.buffer.BufferInternal;
  */
 public final class PayloadCodec {
   private static final int PREFIX = 4 + Frame.HEADER_BYTES;
+  /** Idle Kryo instances kept for reuse. */
+  private static final int IDLE_KRYOS = 64;
   private final TransportConfig config;
-  private final Pool<Kryo> pool;
+  private final ClassLoader loader;
+  private final ClassPolicy policy;
+  /**
+   * Idle instances in slots taken and returned with one atomic operation each: cheaper than a
+   * locked queue when every small call takes an instance on one thread and returns it at once.
+   */
+  private final AtomicReferenceArray<Kryo> idle = new AtomicReferenceArray<>(IDLE_KRYOS);
 
   public PayloadCodec(TransportConfig config, ClassLoader loader, ClassPolicy policy) {
     this.config = config;
-    this.pool = new Pool<>(true, false, 64) {
-      @Override
-      protected Kryo create() {
-        return KryoFactory.create(loader, policy);
+    this.loader = loader;
+    this.policy = policy;
+  }
+
+  private Kryo obtain() {
+    for (int i = 0; i < IDLE_KRYOS; i++) {
+      if (idle.get(i) != null) {
+        Kryo kryo = idle.getAndSet(i, null);
+        if (kryo != null) {
+          return kryo;
+        }
       }
-    };
+    }
+    return KryoFactory.create(loader, policy);
+  }
+
+  private void free(Kryo kryo) {
+    for (int i = 0; i < IDLE_KRYOS; i++) {
+      if (idle.get(i) == null && idle.compareAndSet(i, null, kryo)) {
+        return;
+      }
+    }
   }
 
   /**
@@ -36,7 +60,7 @@ public final class PayloadCodec {
   public Buffer encodeFrame(FrameKind kind, long requestId, Object value) {
     BulkOutput out = new BulkOutput(256, Integer.MAX_VALUE - 64);
     out.setPosition(PREFIX);
-    Kryo kryo = pool.obtain();
+    Kryo kryo = obtain();
     try {
       kryo.writeClassAndObject(out, value);
     } catch (KryoException e) {
@@ -46,7 +70,7 @@ public final class PayloadCodec {
       out.release();
       throw e;
     } finally {
-      pool.free(kryo);
+      free(kryo);
     }
     if (out.chunked()) {
       CompositeByteBuf frame = out.frame();
@@ -133,7 +157,7 @@ public final class PayloadCodec {
     } else {
       input = new ByteBufInput(buf.duplicate());
     }
-    Kryo kryo = pool.obtain();
+    Kryo kryo = obtain();
     try {
       Object value = kryo.readClassAndObject(input);
       long trailing = input instanceof ByteBufInput in ? in.remaining() : input.limit() - input.position();
@@ -145,7 +169,7 @@ public final class PayloadCodec {
         | ClassCastException | IllegalStateException | UnsupportedOperationException e) {
       throw new ProtocolException("malformed payload: " + rootMessage(e), e);
     } finally {
-      pool.free(kryo);
+      free(kryo);
     }
   }
 
