@@ -1,6 +1,7 @@
 package ddl.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -21,6 +22,8 @@ public final class FrameWriter {
   private static final int SLICE_BYTES = 256 * 1024;
 
   private final NetSocket socket;
+  private final NetSocketInternal channel;
+  private final ByteBufAllocator allocator;
   private final Context context;
   private final ConcurrentLinkedQueue<Buffer> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -30,6 +33,8 @@ public final class FrameWriter {
 
   public FrameWriter(NetSocket socket, Context context, int writeQueueMaxBytes) {
     this.socket = socket;
+    this.channel = (NetSocketInternal) socket;
+    this.allocator = channel.channelHandlerContext().alloc();
     this.context = context;
     socket.setWriteQueueMaxSize(writeQueueMaxBytes);
     socket.drainHandler(v -> {
@@ -72,7 +77,7 @@ public final class FrameWriter {
     if (bytes.isDirect()) {
       // Handed to the channel itself (not through Buffer, which would make it unreleasable), so
       // the chunks go back to their pool once sent.
-      ((NetSocketInternal) socket).writeMessage(bytes);
+      channel.writeMessage(bytes);
       return;
     }
     if (length <= SLICE_BYTES) {
@@ -86,23 +91,26 @@ public final class FrameWriter {
 
   private void drain() {
     scheduled.set(false);
-    Buffer batch = null;
+    ByteBuf batch = null;
     Buffer frame;
     while (!congested && (frame = queue.poll()) != null) {
-      bytesWritten.addAndGet(frame.length());
-      if (frame.length() >= COALESCE_BELOW) {
+      ByteBuf bytes = ((BufferInternal) frame).unwrap();
+      int length = bytes.readableBytes();
+      bytesWritten.addAndGet(length);
+      if (length >= COALESCE_BELOW) {
         if (batch != null) {
-          socket.write(batch);
+          channel.writeMessage(batch);
           batch = null;
         }
         writeLarge(frame);
       } else {
+        // Small frames are copied once, into a direct buffer the channel sends as it is.
         if (batch == null) {
-          batch = Buffer.buffer(Math.min(BATCH_BYTES, 64 * frame.length()));
+          batch = allocator.directBuffer(Math.min(BATCH_BYTES, Math.max(1024, 64 * length)));
         }
-        batch.appendBuffer(frame);
-        if (batch.length() >= BATCH_BYTES) {
-          socket.write(batch);
+        batch.writeBytes(bytes, bytes.readerIndex(), length);
+        if (batch.readableBytes() >= BATCH_BYTES) {
+          channel.writeMessage(batch);
           batch = null;
         }
       }
@@ -111,7 +119,7 @@ public final class FrameWriter {
       }
     }
     if (batch != null) {
-      socket.write(batch);
+      channel.writeMessage(batch);
     }
   }
 }
