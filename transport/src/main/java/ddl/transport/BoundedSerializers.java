@@ -24,7 +24,7 @@ final class BoundedSerializers {
   }
 
   static int remaining(Input input) {
-    return input.limit() - input.position();
+    return (int) Math.min(Integer.MAX_VALUE, CheckedInput.remaining(input));
   }
 
   /** Collections preallocate at most what the remaining bytes could hold. */

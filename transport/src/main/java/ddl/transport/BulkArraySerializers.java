@@ -23,112 +23,109 @@ final class BulkArraySerializers {
     kryo.register(byte[].class, new ByteArray());
   }
 
-  /** Room for {@code bytes} more bytes in the output's buffer, growing it if it may grow. */
-  static ByteBuffer reserve(Output output, int bytes) {
+  /**
+   * Writes {@code count} elements of {@code width} bytes: a large array straight into chunks, a
+   * small one into the output's array.
+   */
+  static void write(Output output, int count, int width, BulkOutput.Elements elements) {
     if (!(output instanceof BulkOutput bulk)) {
       throw new KryoException("bulk arrays need a BulkOutput");
     }
-    bulk.ensure(bytes);
-    ByteBuffer view = ByteBuffer.wrap(output.getBuffer(), output.position(), bytes).order(ByteOrder.LITTLE_ENDIAN);
-    output.setPosition(output.position() + bytes);
-    return view;
+    output.writeVarInt(count, true);
+    long bytes = (long) count * width;
+    if (bytes >= BulkOutput.CHUNKED_ARRAY_BYTES) {
+      bulk.writeChunked(count, width, elements);
+      return;
+    }
+    bulk.ensure((int) bytes);
+    ByteBuffer view = ByteBuffer.wrap(output.getBuffer(), output.position(), (int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+    output.setPosition(output.position() + (int) bytes);
+    elements.copy(view, 0, count);
   }
 
-  /** The next {@code count * width} bytes of the input, after checking they are really there. */
-  static ByteBuffer take(Input input, int count, int width) {
+  /**
+   * Reads an element count, checks that the message really holds that many elements before
+   * allocating them, and fills the array {@code create} makes.
+   */
+  static <A> A read(Input input, int width, java.util.function.IntFunction<A> create,
+      java.util.function.Function<A, BulkOutput.Elements> into) {
+    int count = input.readVarInt(true);
     long bytes = (long) count * width;
-    int available = input.limit() - input.position();
+    long available = CheckedInput.remaining(input);
     if (count < 0 || bytes > available) {
       throw new KryoException("array of " + count + " elements claims " + bytes + " bytes but only "
           + available + " remain in the message");
     }
-    ByteBuffer view = ByteBuffer.wrap(input.getBuffer(), input.position(), (int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-    input.setPosition(input.position() + (int) bytes);
-    return view;
+    A array = create.apply(count);
+    BulkOutput.Elements elements = into.apply(array);
+    if (input instanceof ByteBufInput in) {
+      in.readElements(count, width, elements);
+    } else {
+      ByteBuffer view = ByteBuffer.wrap(input.getBuffer(), input.position(), (int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+      input.setPosition(input.position() + (int) bytes);
+      elements.copy(view, 0, count);
+    }
+    return array;
   }
 
   private static final class FloatArray extends Serializer<float[]> {
     @Override
     public void write(Kryo kryo, Output output, float[] a) {
-      output.writeVarInt(a.length, true);
-      reserve(output, a.length * Float.BYTES).asFloatBuffer().put(a);
+      BulkArraySerializers.write(output, a.length, Float.BYTES, (b, at, n) -> b.asFloatBuffer().put(a, at, n));
     }
 
     @Override
     public float[] read(Kryo kryo, Input input, Class<? extends float[]> type) {
-      int n = input.readVarInt(true);
-      ByteBuffer bytes = take(input, n, Float.BYTES);
-      float[] a = new float[n];
-      bytes.asFloatBuffer().get(a);
-      return a;
+      return BulkArraySerializers.read(input, Float.BYTES, float[]::new, a -> (b, at, n) -> b.asFloatBuffer().get(a, at, n));
     }
   }
 
   private static final class DoubleArray extends Serializer<double[]> {
     @Override
     public void write(Kryo kryo, Output output, double[] a) {
-      output.writeVarInt(a.length, true);
-      reserve(output, a.length * Double.BYTES).asDoubleBuffer().put(a);
+      BulkArraySerializers.write(output, a.length, Double.BYTES, (b, at, n) -> b.asDoubleBuffer().put(a, at, n));
     }
 
     @Override
     public double[] read(Kryo kryo, Input input, Class<? extends double[]> type) {
-      int n = input.readVarInt(true);
-      ByteBuffer bytes = take(input, n, Double.BYTES);
-      double[] a = new double[n];
-      bytes.asDoubleBuffer().get(a);
-      return a;
+      return BulkArraySerializers.read(input, Double.BYTES, double[]::new,
+          a -> (b, at, n) -> b.asDoubleBuffer().get(a, at, n));
     }
   }
 
   private static final class IntArray extends Serializer<int[]> {
     @Override
     public void write(Kryo kryo, Output output, int[] a) {
-      output.writeVarInt(a.length, true);
-      reserve(output, a.length * Integer.BYTES).asIntBuffer().put(a);
+      BulkArraySerializers.write(output, a.length, Integer.BYTES, (b, at, n) -> b.asIntBuffer().put(a, at, n));
     }
 
     @Override
     public int[] read(Kryo kryo, Input input, Class<? extends int[]> type) {
-      int n = input.readVarInt(true);
-      ByteBuffer bytes = take(input, n, Integer.BYTES);
-      int[] a = new int[n];
-      bytes.asIntBuffer().get(a);
-      return a;
+      return BulkArraySerializers.read(input, Integer.BYTES, int[]::new, a -> (b, at, n) -> b.asIntBuffer().get(a, at, n));
     }
   }
 
   private static final class LongArray extends Serializer<long[]> {
     @Override
     public void write(Kryo kryo, Output output, long[] a) {
-      output.writeVarInt(a.length, true);
-      reserve(output, a.length * Long.BYTES).asLongBuffer().put(a);
+      BulkArraySerializers.write(output, a.length, Long.BYTES, (b, at, n) -> b.asLongBuffer().put(a, at, n));
     }
 
     @Override
     public long[] read(Kryo kryo, Input input, Class<? extends long[]> type) {
-      int n = input.readVarInt(true);
-      ByteBuffer bytes = take(input, n, Long.BYTES);
-      long[] a = new long[n];
-      bytes.asLongBuffer().get(a);
-      return a;
+      return BulkArraySerializers.read(input, Long.BYTES, long[]::new, a -> (b, at, n) -> b.asLongBuffer().get(a, at, n));
     }
   }
 
   private static final class ByteArray extends Serializer<byte[]> {
     @Override
     public void write(Kryo kryo, Output output, byte[] a) {
-      output.writeVarInt(a.length, true);
-      reserve(output, a.length).put(a);
+      BulkArraySerializers.write(output, a.length, 1, (b, at, n) -> b.put(a, at, n));
     }
 
     @Override
     public byte[] read(Kryo kryo, Input input, Class<? extends byte[]> type) {
-      int n = input.readVarInt(true);
-      ByteBuffer bytes = take(input, n, 1);
-      byte[] a = new byte[n];
-      bytes.get(a);
-      return a;
+      return BulkArraySerializers.read(input, 1, byte[]::new, a -> (b, at, n) -> b.get(a, at, n));
     }
   }
 }

@@ -3,10 +3,28 @@ package ddl.transport;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 
-/** A Kryo input that refuses a string whose announced length the remaining bytes cannot hold. */
-final class CheckedInput extends Input {
+/**
+ * A Kryo input that knows how many bytes of the message are left, so serializers can refuse a
+ * count the message cannot back, and that refuses such a string itself.
+ */
+class CheckedInput extends Input {
   CheckedInput(byte[] buffer, int offset, int count) {
     super(buffer, offset, count);
+  }
+
+  /** For subclasses that fill a small buffer from elsewhere. */
+  CheckedInput(int bufferSize) {
+    super(bufferSize);
+  }
+
+  /** Bytes of the message not read yet. */
+  long remaining() {
+    return limit - position;
+  }
+
+  /** Bytes left in {@code input}'s message, for any Kryo input. */
+  static long remaining(Input input) {
+    return input instanceof CheckedInput checked ? checked.remaining() : input.limit() - input.position();
   }
 
   @Override
@@ -14,10 +32,11 @@ final class CheckedInput extends Input {
     if (position < limit && readVarIntFlag()) {
       int start = position;
       int charCount = readVarIntFlag(true) - 1;
+      long left = remaining() + (position - start);
       position = start;
-      if (charCount > limit - position) {
-        throw new KryoException("string of " + charCount + " characters claims more than the "
-            + (limit - position) + " bytes that remain in the message");
+      if (charCount > left) {
+        throw new KryoException("string of " + charCount + " characters claims more than the " + left
+            + " bytes that remain in the message");
       }
     }
     return super.readString();

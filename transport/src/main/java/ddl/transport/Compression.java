@@ -1,6 +1,10 @@
 package ddl.transport;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * zstd for payloads, used only where it pays: a sample of the payload is compressed first and the
@@ -14,25 +18,60 @@ final class Compression {
   static final int SAMPLE_BYTES = 64 * 1024;
   static final double WORTH_IT = 0.7;
 
+  /** Compression contexts kept for reuse: making one allocates and clears several hundred KiB. */
+  private static final int MAX_IDLE_CONTEXTS = 4;
+  private static final ConcurrentLinkedQueue<ZstdCompressCtx> IDLE = new ConcurrentLinkedQueue<>();
+  private static final AtomicInteger IDLE_COUNT = new AtomicInteger();
+
   private Compression() {}
+
+  /** Compresses {@code src[off, off+len)} into {@code dst[dstOff..]}; the size, or -1 on error. */
+  private static long compress(byte[] dst, int dstOff, byte[] src, int off, int len, int level) {
+    ZstdCompressCtx ctx = IDLE.poll();
+    if (ctx != null) {
+      IDLE_COUNT.decrementAndGet();
+    } else {
+      ctx = new ZstdCompressCtx();
+    }
+    try {
+      ctx.setLevel(level);
+      return ctx.compressByteArray(dst, dstOff, dst.length - dstOff, src, off, len);
+    } catch (ZstdException e) {
+      return -1;
+    } finally {
+      if (IDLE_COUNT.incrementAndGet() <= MAX_IDLE_CONTEXTS) {
+        IDLE.add(ctx);
+      } else {
+        IDLE_COUNT.decrementAndGet();
+        ctx.close();
+      }
+    }
+  }
 
   /** The compressed form of {@code src[off, off+len)}, or null if compressing does not pay. */
   static byte[] compressIfWorthIt(byte[] src, int off, int len, int level) {
     int sample = Math.min(len, SAMPLE_BYTES);
     if (sample < len) {
       byte[] probe = new byte[(int) Zstd.compressBound(sample)];
-      long probeSize = Zstd.compressByteArray(probe, 0, probe.length, src, off, sample, level);
-      if (Zstd.isError(probeSize) || probeSize > sample * WORTH_IT) {
+      long probeSize = compress(probe, 0, src, off, sample, level);
+      if (probeSize < 0 || probeSize > sample * WORTH_IT) {
         return null;
       }
     }
     byte[] dst = new byte[4 + (int) Zstd.compressBound(len)];
-    long size = Zstd.compressByteArray(dst, 4, dst.length - 4, src, off, len, level);
-    if (Zstd.isError(size) || size > len * WORTH_IT) {
+    long size = compress(dst, 4, src, off, len, level);
+    if (size < 0 || size > len * WORTH_IT) {
       return null;
     }
     writeInt(dst, 0, len);
     return java.util.Arrays.copyOf(dst, 4 + (int) size);
+  }
+
+  /** Whether a sample of a payload shrinks enough that compressing the whole would pay. */
+  static boolean sampleShrinks(byte[] sample, int level) {
+    byte[] probe = new byte[(int) Zstd.compressBound(sample.length)];
+    long probeSize = compress(probe, 0, sample, 0, sample.length, level);
+    return probeSize >= 0 && probeSize <= sample.length * WORTH_IT;
   }
 
   /** Decompresses, refusing an announced or actual size above {@code maxBytes}. */

@@ -6,19 +6,35 @@ import io.netty.buffer.Unpooled;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns a byte stream, split or coalesced anyhow, into frames. A length above the limit is
  * rejected before any of its bytes are buffered, and a frame's bytes are held only as they
  * arrive, so a length that lies costs no memory it did not send.
+ *
+ * <p>A payload of {@value #LENT_PAYLOAD_BYTES} bytes or more is lent to the frame handler: it is
+ * valid until the handler returns and must be read (or copied) by then. Smaller payloads are
+ * copied into an array the frame owns. The bytes of a large frame that spans several reads are
+ * gathered in pooled chunks rather than in one array as large as the frame.
  */
 public final class FrameDecoder implements Handler<Buffer> {
   private static final int LENGTH_BYTES = 4;
+  /** Payloads at least this big are lent to the handler rather than copied. */
+  static final int LENT_PAYLOAD_BYTES = 64 * 1024;
+  /** Incomplete frames at least this big are gathered in pooled chunks. */
+  static final int GATHERED_FRAME_BYTES = 256 * 1024;
 
   private final Handler<Frame> frames;
   private final Handler<ProtocolException> errors;
   private volatile int maxFrameBytes;
   private CompositeByteBuf pending = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+  /** Chunks of the large frame being gathered, or null. */
+  private List<ByteBuf> gathered;
+  private ByteBuf chunk;
+  /** Bytes the frame being gathered still lacks. */
+  private int missing;
   private boolean failed;
 
   /**
@@ -47,18 +63,35 @@ public final class FrameDecoder implements Handler<Buffer> {
     if (failed) {
       return;
     }
+    if (gathered != null) {
+      gather(in);
+      if (gathered != null || failed || !in.isReadable()) {
+        return;
+      }
+    }
     if (pending.readableBytes() == 0) {
       // Fast path: decode whole frames straight from the chunk, keep only a partial tail.
-      in = decodeFrom(in);
-      if (in != null && in.isReadable()) {
-        pending.addComponent(true, in.retainedSlice());
+      ByteBuf rest = decodeFrom(in);
+      if (rest != null && rest.isReadable()) {
+        if (startsLargeFrame(rest)) {
+          startGathering(rest);
+        } else {
+          pending.addComponent(true, rest.retainedSlice());
+        }
       }
     } else {
       pending.addComponent(true, in.retainedSlice());
       ByteBuf rest = decodeFrom(pending);
       if (rest == null || !rest.isReadable()) {
-        pending.release();
+        resetPending();
+      } else if (startsLargeFrame(rest)) {
+        CompositeByteBuf partial = pending;
         pending = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+        try {
+          startGathering(partial);
+        } finally {
+          partial.release();
+        }
       } else {
         pending.discardReadComponents();
       }
@@ -98,13 +131,58 @@ public final class FrameDecoder implements Handler<Buffer> {
       byte flags = in.readByte();
       long requestId = in.readLong();
       int payloadBytes = length - Frame.HEADER_BYTES;
-      ByteBuf payload = payloadBytes == 0 ? Unpooled.EMPTY_BUFFER : copy(in, payloadBytes);
-      frames.handle(new Frame(kind, flags, requestId, BufferInternal.buffer(payload)));
+      boolean lent = payloadBytes >= LENT_PAYLOAD_BYTES;
+      ByteBuf payload = payloadBytes == 0 ? Unpooled.EMPTY_BUFFER
+          : lent ? in.readRetainedSlice(payloadBytes) : copy(in, payloadBytes);
+      try {
+        frames.handle(new Frame(kind, flags, requestId, BufferInternal.buffer(payload)));
+      } finally {
+        if (lent) {
+          payload.release();
+        }
+      }
       if (failed) {
         return null;
       }
     }
     return in;
+  }
+
+  /** Whether {@code rest} starts a frame (its length already checked) worth gathering in chunks. */
+  private static boolean startsLargeFrame(ByteBuf rest) {
+    return rest.readableBytes() >= LENGTH_BYTES && rest.getInt(rest.readerIndex()) >= GATHERED_FRAME_BYTES;
+  }
+
+  private void startGathering(ByteBuf rest) {
+    gathered = new ArrayList<>();
+    chunk = null;
+    missing = LENGTH_BYTES + rest.getInt(rest.readerIndex());
+    gather(rest);
+  }
+
+  /** Moves the gathered frame's next bytes from {@code in} to chunks; decodes the frame once whole. */
+  private void gather(ByteBuf in) {
+    while (missing > 0 && in.isReadable()) {
+      if (chunk == null || !chunk.isWritable()) {
+        chunk = ChunkPool.take();
+        gathered.add(chunk);
+      }
+      int n = Math.min(missing, Math.min(in.readableBytes(), chunk.writableBytes()));
+      chunk.writeBytes(in, n);
+      missing -= n;
+    }
+    if (missing > 0) {
+      return;
+    }
+    CompositeByteBuf frame = Unpooled.compositeBuffer(Math.max(2, gathered.size()));
+    frame.addComponents(true, gathered);
+    gathered = null;
+    chunk = null;
+    try {
+      decodeFrom(frame);
+    } finally {
+      frame.release();
+    }
   }
 
   /** The payload as one heap array, so the codec can read it without another copy. */
@@ -114,10 +192,19 @@ public final class FrameDecoder implements Handler<Buffer> {
     return Unpooled.wrappedBuffer(array);
   }
 
-  private void fail(ProtocolException e) {
-    failed = true;
+  private void resetPending() {
     pending.release();
     pending = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+  }
+
+  private void fail(ProtocolException e) {
+    failed = true;
+    resetPending();
+    if (gathered != null) {
+      gathered.forEach(ByteBuf::release);
+      gathered = null;
+      chunk = null;
+    }
     errors.handle(e);
   }
 }

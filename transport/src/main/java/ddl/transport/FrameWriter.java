@@ -1,7 +1,11 @@
 package ddl.transport;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,6 +22,8 @@ public final class FrameWriter {
   private static final int SLICE_BYTES = 256 * 1024;
 
   private final NetSocket socket;
+  private final NetSocketInternal channel;
+  private final ByteBufAllocator allocator;
   private final Context context;
   private final ConcurrentLinkedQueue<Buffer> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -27,6 +33,8 @@ public final class FrameWriter {
 
   public FrameWriter(NetSocket socket, Context context, int writeQueueMaxBytes) {
     this.socket = socket;
+    this.channel = (NetSocketInternal) socket;
+    this.allocator = channel.channelHandlerContext().alloc();
     this.context = context;
     socket.setWriteQueueMaxSize(writeQueueMaxBytes);
     socket.drainHandler(v -> {
@@ -67,11 +75,19 @@ public final class FrameWriter {
   }
 
   /**
-   * Writes a large frame in slices of the same array: the socket copies each slice into a small
-   * pooled direct buffer instead of allocating one as large as the frame.
+   * Writes a large frame. A direct one (pooled chunks) goes as it is, without another copy; a heap
+   * one in slices of the same array, so the socket copies each slice into a small pooled direct
+   * buffer instead of allocating one as large as the frame.
    */
   private void writeLarge(Buffer frame) {
     int length = frame.length();
+    ByteBuf bytes = ((BufferInternal) frame).unwrap();
+    if (bytes.isDirect()) {
+      // Handed to the channel itself (not through Buffer, which would make it unreleasable), so
+      // the chunks go back to their pool once sent.
+      channel.writeMessage(bytes);
+      return;
+    }
     if (length <= SLICE_BYTES) {
       socket.write(frame);
       return;
@@ -83,23 +99,26 @@ public final class FrameWriter {
 
   private void drain() {
     scheduled.set(false);
-    Buffer batch = null;
+    ByteBuf batch = null;
     Buffer frame;
     while (!congested && (frame = queue.poll()) != null) {
-      bytesWritten.addAndGet(frame.length());
-      if (frame.length() >= COALESCE_BELOW) {
+      ByteBuf bytes = ((BufferInternal) frame).unwrap();
+      int length = bytes.readableBytes();
+      bytesWritten.addAndGet(length);
+      if (length >= COALESCE_BELOW) {
         if (batch != null) {
-          socket.write(batch);
+          channel.writeMessage(batch);
           batch = null;
         }
         writeLarge(frame);
       } else {
+        // Small frames are copied once, into a direct buffer the channel sends as it is.
         if (batch == null) {
-          batch = Buffer.buffer(Math.min(BATCH_BYTES, 64 * frame.length()));
+          batch = allocator.directBuffer(Math.min(BATCH_BYTES, Math.max(1024, 64 * length)));
         }
-        batch.appendBuffer(frame);
-        if (batch.length() >= BATCH_BYTES) {
-          socket.write(batch);
+        batch.writeBytes(bytes, bytes.readerIndex(), length);
+        if (batch.readableBytes() >= BATCH_BYTES) {
+          channel.writeMessage(batch);
           batch = null;
         }
       }
@@ -108,7 +127,7 @@ public final class FrameWriter {
       }
     }
     if (batch != null) {
-      socket.write(batch);
+      channel.writeMessage(batch);
     }
   }
 }

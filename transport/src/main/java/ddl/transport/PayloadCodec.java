@@ -3,11 +3,12 @@ package ddl.transport;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.util.Pool;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Objects to frames and back: Kryo from a pool, zstd where it pays, and the size limits. A codec is
@@ -15,33 +16,92 @@ import io.vertx.core.internal.buffer.BufferInternal;
  */
 public final class PayloadCodec {
   private static final int PREFIX = 4 + Frame.HEADER_BYTES;
+  /** Idle Kryo instances kept for reuse. */
+  private static final int IDLE_KRYOS = 64;
   private final TransportConfig config;
-  private final Pool<Kryo> pool;
+  private final ClassLoader loader;
+  private final ClassPolicy policy;
+  /**
+   * Idle instances in slots taken and returned with one atomic operation each: cheaper than a
+   * locked queue when every small call takes an instance on one thread and returns it at once.
+   */
+  private final AtomicReferenceArray<Kryo> idle = new AtomicReferenceArray<>(IDLE_KRYOS);
 
   public PayloadCodec(TransportConfig config, ClassLoader loader, ClassPolicy policy) {
     this.config = config;
-    this.pool = new Pool<>(true, false, 64) {
-      @Override
-      protected Kryo create() {
-        return KryoFactory.create(loader, policy);
-      }
-    };
+    this.loader = loader;
+    this.policy = policy;
   }
 
-  /** The whole frame (length prefix included) carrying {@code value}. */
+  private Kryo obtain() {
+    for (int i = 0; i < IDLE_KRYOS; i++) {
+      if (idle.get(i) != null) {
+        Kryo kryo = idle.getAndSet(i, null);
+        if (kryo != null) {
+          return kryo;
+        }
+      }
+    }
+    return KryoFactory.create(loader, policy);
+  }
+
+  private void free(Kryo kryo) {
+    for (int i = 0; i < IDLE_KRYOS; i++) {
+      if (idle.get(i) == null && idle.compareAndSet(i, null, kryo)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * The whole frame (length prefix included) carrying {@code value}. A frame holding large arrays
+   * is a direct buffer made of pooled chunks, which the socket releases once it has sent it.
+   */
   public Buffer encodeFrame(FrameKind kind, long requestId, Object value) {
     BulkOutput out = new BulkOutput(256, Integer.MAX_VALUE - 64);
     out.setPosition(PREFIX);
-    Kryo kryo = pool.obtain();
+    Kryo kryo = obtain();
     try {
       kryo.writeClassAndObject(out, value);
     } catch (KryoException e) {
+      out.release();
       throw new DdlException("cannot serialize " + describe(value) + ": " + rootMessage(e), e);
+    } catch (RuntimeException | Error e) {
+      out.release();
+      throw e;
     } finally {
-      pool.free(kryo);
+      free(kryo);
     }
-    byte[] bytes = out.getBuffer();
-    int length = out.position();
+    if (out.chunked()) {
+      CompositeByteBuf frame = out.frame();
+      int payloadBytes = frame.readableBytes() - PREFIX;
+      if (payloadBytes >= config.compressThresholdBytes()) {
+        byte[] sample = new byte[Math.min(payloadBytes, Compression.SAMPLE_BYTES)];
+        frame.getBytes(PREFIX, sample);
+        if (Compression.sampleShrinks(sample, config.compressionLevel())) {
+          // Worth compressing: go back to one array and take the ordinary path.
+          byte[] bytes = new byte[frame.readableBytes()];
+          frame.getBytes(0, bytes);
+          frame.release();
+          return finish(kind, requestId, value, bytes, bytes.length);
+        }
+      }
+      int frameBytes = frame.readableBytes() - 4;
+      if (frameBytes > config.maxFrameBytes()) {
+        frame.release();
+        throw tooLarge(value, frameBytes);
+      }
+      frame.setInt(0, frameBytes);
+      frame.setByte(4, Frame.VERSION);
+      frame.setByte(5, kind.code());
+      frame.setByte(6, 0);
+      frame.setLong(7, requestId);
+      return BufferInternal.buffer(frame);
+    }
+    return finish(kind, requestId, value, out.getBuffer(), out.position());
+  }
+
+  private Buffer finish(FrameKind kind, long requestId, Object value, byte[] bytes, int length) {
     byte flags = 0;
     int payloadBytes = length - PREFIX;
     if (payloadBytes >= config.compressThresholdBytes() && payloadBytes > 0) {
@@ -56,8 +116,7 @@ public final class PayloadCodec {
     }
     int frameBytes = length - 4;
     if (frameBytes > config.maxFrameBytes()) {
-      throw new DdlException(describe(value) + " needs a frame of " + frameBytes + " bytes, above"
-          + " transport.max_frame_bytes (" + config.maxFrameBytes() + "); send it in parts or raise the limit");
+      throw tooLarge(value, frameBytes);
     }
     Compression.writeInt(bytes, 0, frameBytes);
     bytes[4] = Frame.VERSION;
@@ -69,31 +128,41 @@ public final class PayloadCodec {
     return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, 0, length));
   }
 
-  /** The object a frame carries; a malformed payload raises a {@link ProtocolException}. */
+  private DdlException tooLarge(Object value, int frameBytes) {
+    return new DdlException(describe(value) + " needs a frame of " + frameBytes + " bytes, above"
+        + " transport.max_frame_bytes (" + config.maxFrameBytes() + "); send it in parts or raise the limit");
+  }
+
+  /**
+   * The object a frame carries; a malformed payload raises a {@link ProtocolException}. The
+   * payload is only read during the call, never kept.
+   */
   public Object decode(Frame frame) {
     Buffer payload = frame.payload();
-    byte[] array;
-    int offset;
     int length = payload.length();
     ByteBuf buf = ((BufferInternal) payload).getByteBuf();
+    Input input;
     if (buf.hasArray()) {
-      array = buf.array();
-      offset = buf.arrayOffset() + buf.readerIndex();
+      byte[] array = buf.array();
+      int offset = buf.arrayOffset() + buf.readerIndex();
+      if (frame.compressed()) {
+        array = Compression.decompress(array, offset, length, config.maxDecompressedBytes());
+        offset = 0;
+        length = array.length;
+      }
+      input = new CheckedInput(array, offset, length);
+    } else if (frame.compressed()) {
+      byte[] array = Compression.decompress(payload.getBytes(), 0, length, config.maxDecompressedBytes());
+      input = new CheckedInput(array, 0, array.length);
     } else {
-      array = payload.getBytes();
-      offset = 0;
+      input = new ByteBufInput(buf.duplicate());
     }
-    if (frame.compressed()) {
-      array = Compression.decompress(array, offset, length, config.maxDecompressedBytes());
-      offset = 0;
-      length = array.length;
-    }
-    Input input = new CheckedInput(array, offset, length);
-    Kryo kryo = pool.obtain();
+    Kryo kryo = obtain();
     try {
       Object value = kryo.readClassAndObject(input);
-      if (input.position() != offset + length) {
-        throw new ProtocolException("payload has " + (offset + length - input.position()) + " trailing bytes");
+      long trailing = CheckedInput.remaining(input);
+      if (trailing != 0) {
+        throw new ProtocolException("payload has " + trailing + " trailing bytes");
       }
       return value;
     } catch (KryoException | IllegalArgumentException | IndexOutOfBoundsException | NegativeArraySizeException
@@ -104,7 +173,7 @@ public final class PayloadCodec {
       throw new ProtocolException("malformed payload: it asks for " + (e instanceof OutOfMemoryError
           ? "more memory than this process has" : "deeper nesting than allowed"), e);
     } finally {
-      pool.free(kryo);
+      free(kryo);
     }
   }
 

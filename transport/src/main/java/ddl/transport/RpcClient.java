@@ -44,7 +44,11 @@ public final class RpcClient {
   private long sweepTimer = -1;
   private long heartbeatTimer = -1;
 
-  private record PendingCall(Promise<Object> promise, long deadlineNanos, String what, Throwable callSite) {}
+  private record PendingCall(Promise<Object> promise, long deadlineNanos, CallSite callSite) {
+    String what() {
+      return callSite.what();
+    }
+  }
 
   private RpcClient(Vertx vertx, WorkerAddress address, ClusterConfig config, PayloadCodec codec) {
     this.vertx = vertx;
@@ -187,11 +191,10 @@ public final class RpcClient {
    */
   @SuppressWarnings("unchecked")
   public <T> Future<T> call(Messages.Request request, Duration timeout) {
-    String what = describe(request);
-    Throwable callSite = new CallSite(what);
+    CallSite callSite = new CallSite(request);
     Promise<Object> promise = Promise.promise();
     if (!isOpen()) {
-      promise.fail(lost(what, callSite));
+      promise.fail(lost(callSite.what(), callSite));
       return (Future<T>) promise.future();
     }
     long id = nextId.getAndIncrement();
@@ -203,7 +206,7 @@ public final class RpcClient {
       return (Future<T>) promise.future();
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    PendingCall call = new PendingCall(promise, deadline, what, callSite);
+    PendingCall call = new PendingCall(promise, deadline, callSite);
     boolean sendNow;
     synchronized (waiting) {
       sendNow = inFlight < config.transport().maxInFlight();
@@ -333,18 +336,39 @@ public final class RpcClient {
     return closed.future();
   }
 
-  private static String describe(Messages.Request request) {
-    return switch (request) {
-      case Messages.Invoke invoke -> "call of " + invoke.function().getClass().getName().replaceAll("\\$\\$Lambda.*", " lambda");
-      case Messages.InvokeMethod m -> "call of " + m.className() + "." + m.methodName();
-      default -> request.getClass().getSimpleName().toLowerCase();
-    };
+  private static String describe(Class<?> type) {
+    return Messages.Request.class.isAssignableFrom(type) ? type.getSimpleName().toLowerCase()
+        : "call of " + type.getName().replaceAll("\\$\\$Lambda.*", " lambda");
   }
 
-  /** Where a call was made, kept to explain a later failure. */
+  /**
+   * Where a call was made, kept to explain a later failure. Only the stack is captured when the
+   * call is made; the description is worked out if a failure needs it.
+   */
   static final class CallSite extends RuntimeException {
-    CallSite(String what) {
-      super("call made here: " + what, null, false, true);
+    /** The class the description is made from, or the description itself. */
+    private final Object subject;
+    private String what;
+
+    CallSite(Messages.Request request) {
+      super(null, null, false, true);
+      this.subject = switch (request) {
+        case Messages.Invoke invoke -> invoke.function().getClass();
+        case Messages.InvokeMethod m -> "call of " + m.className() + "." + m.methodName();
+        default -> request.getClass();
+      };
+    }
+
+    String what() {
+      if (what == null) {
+        what = subject instanceof String s ? s : describe((Class<?>) subject);
+      }
+      return what;
+    }
+
+    @Override
+    public String getMessage() {
+      return "call made here: " + what();
     }
   }
 }
