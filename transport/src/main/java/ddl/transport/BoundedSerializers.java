@@ -6,8 +6,13 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.ObjectArraySerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Kryo serializers that never size a container by a count the payload cannot back: every element
@@ -17,10 +22,86 @@ import java.util.Map;
 final class BoundedSerializers {
   private BoundedSerializers() {}
 
+  /** Default serializers for collections, maps and object arrays (call before registering classes). */
   static void register(Kryo kryo) {
     kryo.addDefaultSerializer(Collection.class, BoundedCollection.class);
     kryo.addDefaultSerializer(Map.class, BoundedMap.class);
     kryo.addDefaultSerializer(Object[].class, BoundedObjectArray.class);
+  }
+
+  /** Registers the JDK's immutable collections ({@code List.of}, {@code Stream.toList()}, ...). */
+  static void registerImmutables(Kryo kryo) {
+    ImmutableList list = new ImmutableList();
+    for (Class<?> type : List.of(List.of().getClass(), List.of(1).getClass(), List.of(1, 2, 3, 4).getClass(),
+        List.of(1, 2, 3, 4).subList(0, 2).getClass())) {
+      kryo.register(type, list);
+    }
+    ImmutableSet set = new ImmutableSet();
+    for (Class<?> type : List.of(Set.of().getClass(), Set.of(1).getClass(), Set.of(1, 2, 3, 4).getClass())) {
+      kryo.register(type, set);
+    }
+    ImmutableMap map = new ImmutableMap();
+    for (Class<?> type : List.of(Map.of().getClass(), Map.of(1, 2).getClass(), Map.of(1, 2, 3, 4).getClass())) {
+      kryo.register(type, map);
+    }
+  }
+
+  /** {@code List.of(...)} and friends: read into a list sized by the bytes left, then made immutable. */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  static final class ImmutableList extends CollectionSerializer<Collection> {
+    ImmutableList() {
+      setElementsCanBeNull(false);
+    }
+
+    @Override
+    protected Collection create(Kryo kryo, Input input, Class<? extends Collection> type, int size) {
+      return new ArrayList<>(Math.min(size, remaining(input)));
+    }
+
+    @Override
+    public Collection read(Kryo kryo, Input input, Class<? extends Collection> type) {
+      Collection items = super.read(kryo, input, type);
+      return items == null ? null : List.copyOf(items);
+    }
+  }
+
+  /** {@code Set.of(...)}: read into a set sized by the bytes left, then made immutable. */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  static final class ImmutableSet extends CollectionSerializer<Collection> {
+    ImmutableSet() {
+      setElementsCanBeNull(false);
+    }
+
+    @Override
+    protected Collection create(Kryo kryo, Input input, Class<? extends Collection> type, int size) {
+      return new HashSet<>(Math.min(size, remaining(input)));
+    }
+
+    @Override
+    public Collection read(Kryo kryo, Input input, Class<? extends Collection> type) {
+      Collection items = super.read(kryo, input, type);
+      return items == null ? null : Set.copyOf(items);
+    }
+  }
+
+  /** {@code Map.of(...)}: read into a map, then made immutable. */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  static final class ImmutableMap extends MapSerializer<Map> {
+    ImmutableMap() {
+      setKeysCanBeNull(false);
+      setValuesCanBeNull(false);
+    }
+
+    @Override
+    protected Map create(Kryo kryo, Input input, Class<? extends Map> type, int size) {
+      return new HashMap<>();
+    }
+
+    @Override
+    public Map read(Kryo kryo, Input input, Class<? extends Map> type) {
+      Map items = super.read(kryo, input, type);
+      return items == null ? null : Map.copyOf(items);
+    }
   }
 
   static int remaining(Input input) {

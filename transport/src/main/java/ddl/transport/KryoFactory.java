@@ -2,7 +2,6 @@ package ddl.transport;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.ClosureSerializer;
-import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.serializers.OptionalSerializers;
 import com.esotericsoftware.kryo.serializers.TimeSerializers;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
@@ -30,7 +29,6 @@ final class KryoFactory {
     kryo.setMaxDepth(256);
     kryo.setClassLoader(loader);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-    ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
     TimeSerializers.addDefaultSerializers(kryo);
     OptionalSerializers.addDefaultSerializers(kryo);
     BoundedSerializers.register(kryo);
@@ -48,7 +46,7 @@ final class KryoFactory {
     }) {
       kryo.register(type);
     }
-    ImmutableCollectionsSerializers.registerSerializers(kryo);
+    BoundedSerializers.registerImmutables(kryo);
     kryo.register(ClosureSerializer.Closure.class, new LambdaSerializer());
     for (Class<?> type : Messages.class.getDeclaredClasses()) {
       if (type.isRecord()) {

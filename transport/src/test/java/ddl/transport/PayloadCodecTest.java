@@ -159,6 +159,27 @@ class PayloadCodecTest {
   }
 
   @Test
+  void immutableListWithALyingSizeIsRefusedWithoutPreallocating() {
+    assertEquals(List.of("a", "b", "c"), roundTrip(List.of("a", "b", "c")));
+    byte[] bytes = codec.encodeFrame(FrameKind.REQUEST, 1, List.of(1, 2, 3)).getBytes();
+    int classIdAt = 4 + Frame.HEADER_BYTES;
+    int sizeAt = classIdAt;
+    while (bytes[sizeAt] < 0) {
+      sizeAt++; // varint continuation bytes of the class id
+    }
+    sizeAt++;
+    // A flag bit (same element type) and the size plus one in six bits: 0x80 | 4.
+    assertEquals((byte) 0x84, bytes[sizeAt], "the list's size follows its class id");
+    Buffer lying = Buffer.buffer().appendBytes(bytes, classIdAt, sizeAt - classIdAt)
+        .appendBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07})
+        .appendBytes(bytes, sizeAt + 1, bytes.length - sizeAt - 1);
+    long before = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+    assertThrows(ProtocolException.class, () -> codec.decode(new Frame(FrameKind.REQUEST, (byte) 0, 1, lying)));
+    long after = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+    assertTrue(after - before < 256L * 1024 * 1024, "no list of two billion slots was allocated");
+  }
+
+  @Test
   void unregisteredClassNameIsRefusedOnReadAndWrite() {
     class Secret {
       int value = 1;

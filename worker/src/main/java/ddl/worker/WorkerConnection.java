@@ -68,15 +68,21 @@ final class WorkerConnection {
 
   private void onFrame(Frame frame) {
     lastHeard = System.nanoTime();
-    if (session == null) {
-      authenticate(frame);
-      return;
-    }
-    switch (frame.kind()) {
-      case REQUEST -> onRequest(frame);
-      case HEARTBEAT -> writer.write(Frame.of(FrameKind.HEARTBEAT, 0, null).encode());
-      case CANCEL -> { }
-      default -> onProtocolError(new ProtocolException("a master may not send " + frame.kind() + " frames"));
+    try {
+      if (session == null) {
+        authenticate(frame);
+        return;
+      }
+      switch (frame.kind()) {
+        case REQUEST -> onRequest(frame);
+        case HEARTBEAT -> writer.write(Frame.of(FrameKind.HEARTBEAT, 0, null).encode());
+        case CANCEL -> { }
+        default -> onProtocolError(new ProtocolException("a master may not send " + frame.kind() + " frames"));
+      }
+    } catch (RuntimeException | Error e) {
+      // Nothing a peer sends may take the event loop down: drop this connection, serve the others.
+      LOG.severe(log("could not handle a " + frame.kind() + " frame (" + e + "); closing this connection"));
+      writer.closeAfterQueued();
     }
   }
 
