@@ -18,6 +18,10 @@ install_prereqs() {
   [ -d /usr/share/datasets/fashion-mnist ] || apt_install dataset-fashion-mnist
   command -v ip >/dev/null || apt_install iproute2
   command -v openssl >/dev/null || apt_install openssl
+  if ! (find_java) 2>/dev/null; then
+    # Debian 13 and Ubuntu ship OpenJDK 21 or 25; Debian 12 has neither (install Temurin there).
+    apt_install openjdk-25-jdk-headless 2>/dev/null || apt_install openjdk-21-jdk-headless 2>/dev/null || true
+  fi
   find_java
   if [ "$(java_feature "$JAVA")" -ge 24 ]; then
     # Maven's own libraries use sun.misc.Unsafe; keep newer JDKs quiet about it.

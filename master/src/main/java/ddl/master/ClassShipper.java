@@ -5,6 +5,7 @@ import ddl.transport.DdlException;
 import ddl.transport.Messages;
 import ddl.transport.RpcClient;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -72,14 +73,22 @@ final class ClassShipper {
     if (done != null) {
       return done;
     }
-    return roots.computeIfAbsent(type, c -> {
-      if (!shippable(c.getName())) {
-        return Future.succeededFuture();
+    if (!shippable(type.getName())) {
+      return Future.succeededFuture();
+    }
+    // Claim the class first, then ship outside the map's lock: the shipping may fail at once.
+    Promise<Void> claim = Promise.promise();
+    Future<Void> earlier = roots.putIfAbsent(type, claim.future());
+    if (earlier != null) {
+      return earlier;
+    }
+    shipLevel(List.of(type.getName()), new TreeSet<>(List.of(type.getName()))).onComplete(ar -> {
+      if (ar.failed()) {
+        roots.remove(type, claim.future());
       }
-      Future<Void> shipped = shipLevel(List.of(c.getName()), new TreeSet<>(List.of(c.getName())));
-      shipped.onFailure(e -> roots.remove(c));
-      return shipped;
+      claim.handle(ar);
     });
+    return claim.future();
   }
 
   private Future<Void> shipLevel(List<String> frontier, Set<String> seen) {

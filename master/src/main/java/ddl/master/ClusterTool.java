@@ -74,8 +74,9 @@ public final class ClusterTool {
       while (true) {
         List<WorkerAddress> still = new ArrayList<>();
         for (WorkerAddress address : pending) {
+          ProxyWorker w = null;
           try {
-            ProxyWorker w = ProxyWorker.connect(vertx, config, address, 0).await();
+            w = ProxyWorker.connect(vertx, config, address, 0).await();
             long rtt = w.ping().await();
             var stats = w.stats().await();
             System.out.printf("%-21s up   ping %7.2f ms  uptime %6.1f s  sessions %d  calls %,d  heap %,d MiB%n",
@@ -85,6 +86,9 @@ public final class ClusterTool {
           } catch (RuntimeException e) {
             still.add(address);
             lastError = e.getMessage();
+            if (w != null) {
+              w.close();
+            }
           }
         }
         if (still.isEmpty()) {

@@ -55,7 +55,7 @@ final class BoundedSerializers {
 
     @Override
     protected Collection create(Kryo kryo, Input input, Class<? extends Collection> type, int size) {
-      return new ArrayList<>(Math.min(size, remaining(input)));
+      return new ArrayList<>(capacity(input, size));
     }
 
     @Override
@@ -74,7 +74,7 @@ final class BoundedSerializers {
 
     @Override
     protected Collection create(Kryo kryo, Input input, Class<? extends Collection> type, int size) {
-      return new HashSet<>(Math.min(size, remaining(input)));
+      return new HashSet<>(capacity(input, size));
     }
 
     @Override
@@ -104,8 +104,16 @@ final class BoundedSerializers {
     }
   }
 
+  /** Most slots preallocated for a container; larger ones grow as their elements arrive. */
+  static final int MAX_PREALLOCATED = 1 << 16;
+
   static int remaining(Input input) {
     return (int) Math.min(Integer.MAX_VALUE, CheckedInput.remaining(input));
+  }
+
+  /** Capacity to preallocate for {@code size} announced elements. */
+  static int capacity(Input input, int size) {
+    return Math.max(0, Math.min(size, Math.min(remaining(input), MAX_PREALLOCATED)));
   }
 
   /** Collections preallocate at most what the remaining bytes could hold. */
@@ -113,7 +121,7 @@ final class BoundedSerializers {
   public static final class BoundedCollection extends CollectionSerializer<Collection> {
     @Override
     protected Collection create(Kryo kryo, Input input, Class<? extends Collection> type, int size) {
-      return super.create(kryo, input, type, Math.min(size, remaining(input)));
+      return super.create(kryo, input, type, capacity(input, size));
     }
   }
 
@@ -122,7 +130,7 @@ final class BoundedSerializers {
   public static final class BoundedMap extends MapSerializer<Map> {
     @Override
     protected Map create(Kryo kryo, Input input, Class<? extends Map> type, int size) {
-      return super.create(kryo, input, type, Math.min(size, remaining(input)));
+      return super.create(kryo, input, type, capacity(input, size));
     }
   }
 

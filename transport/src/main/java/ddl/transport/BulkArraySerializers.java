@@ -21,6 +21,9 @@ final class BulkArraySerializers {
     kryo.register(int[].class, new IntArray());
     kryo.register(long[].class, new LongArray());
     kryo.register(byte[].class, new ByteArray());
+    kryo.register(short[].class, new ShortArray());
+    kryo.register(char[].class, new CharArray());
+    kryo.register(boolean[].class, new BooleanArray());
   }
 
   /**
@@ -126,6 +129,53 @@ final class BulkArraySerializers {
     @Override
     public byte[] read(Kryo kryo, Input input, Class<? extends byte[]> type) {
       return BulkArraySerializers.read(input, 1, byte[]::new, a -> (b, at, n) -> b.get(a, at, n));
+    }
+  }
+
+  private static final class ShortArray extends Serializer<short[]> {
+    @Override
+    public void write(Kryo kryo, Output output, short[] a) {
+      BulkArraySerializers.write(output, a.length, Short.BYTES, (b, at, n) -> b.asShortBuffer().put(a, at, n));
+    }
+
+    @Override
+    public short[] read(Kryo kryo, Input input, Class<? extends short[]> type) {
+      return BulkArraySerializers.read(input, Short.BYTES, short[]::new,
+          a -> (b, at, n) -> b.asShortBuffer().get(a, at, n));
+    }
+  }
+
+  private static final class CharArray extends Serializer<char[]> {
+    @Override
+    public void write(Kryo kryo, Output output, char[] a) {
+      BulkArraySerializers.write(output, a.length, Character.BYTES, (b, at, n) -> b.asCharBuffer().put(a, at, n));
+    }
+
+    @Override
+    public char[] read(Kryo kryo, Input input, Class<? extends char[]> type) {
+      return BulkArraySerializers.read(input, Character.BYTES, char[]::new,
+          a -> (b, at, n) -> b.asCharBuffer().get(a, at, n));
+    }
+  }
+
+  /** Booleans as one byte each, with the same length check before allocating. */
+  private static final class BooleanArray extends Serializer<boolean[]> {
+    @Override
+    public void write(Kryo kryo, Output output, boolean[] a) {
+      BulkArraySerializers.write(output, a.length, 1, (b, at, n) -> {
+        for (int i = 0; i < n; i++) {
+          b.put((byte) (a[at + i] ? 1 : 0));
+        }
+      });
+    }
+
+    @Override
+    public boolean[] read(Kryo kryo, Input input, Class<? extends boolean[]> type) {
+      return BulkArraySerializers.read(input, 1, boolean[]::new, a -> (b, at, n) -> {
+        for (int i = 0; i < n; i++) {
+          a[at + i] = b.get() != 0;
+        }
+      });
     }
   }
 }

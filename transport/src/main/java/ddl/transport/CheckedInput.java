@@ -29,10 +29,14 @@ class CheckedInput extends Input {
 
   @Override
   public String readString() {
-    if (position < limit && readVarIntFlag()) {
+    long left = remaining();
+    if (left > 0) {
+      // Buffer the whole length header first, so peeking at it never moves the buffer.
+      require((int) Math.min(5, left));
+    }
+    if (left > 0 && readVarIntFlag()) {
       int start = position;
       int charCount = readVarIntFlag(true) - 1;
-      long left = remaining() + (position - start);
       position = start;
       if (charCount > left) {
         throw new KryoException("string of " + charCount + " characters claims more than the " + left

@@ -93,9 +93,9 @@ final class Compression {
 
   private static byte[] expand(byte[] src, int off, int len, int original) {
     long contentSize = Zstd.getFrameContentSize(src, off + 4, len - 4);
-    if (contentSize >= 0 && contentSize != original) {
+    if (contentSize != original) {
       throw new ProtocolException("compressed payload announces " + original + " bytes but its zstd frame says "
-          + contentSize);
+          + (contentSize < 0 ? "nothing (" + contentSize + ")" : contentSize));
     }
     byte[] dst = new byte[original];
     long size = Zstd.decompressByteArray(dst, 0, original, src, off + 4, len - 4);

@@ -11,10 +11,13 @@ import javax.crypto.spec.SecretKeySpec;
  * The challenge-response that opens every connection, in both directions, before any other frame:
  * <ol>
  *   <li>worker: {@code HELLO(nonceW)}</li>
- *   <li>master: {@code AUTH(nonceM, HMAC(secret, "master" | nonceW | nonceM))}</li>
- *   <li>worker: {@code AUTH_OK(HMAC(secret, "worker" | nonceM | nonceW))}</li>
+ *   <li>master: {@code AUTH(nonceM, HMAC(secret, "master" | worker | nonceW | nonceM))}</li>
+ *   <li>worker: {@code AUTH_OK(HMAC(secret, "worker" | worker | nonceM | nonceW))}</li>
  * </ol>
- * Fresh nonces on both sides make a recorded handshake useless on another connection.
+ * where {@code worker} is the worker's {@code host:port} as config.yml lists it. Fresh nonces on
+ * both sides make a recorded handshake useless on another connection, and the address makes a
+ * proof meant for one worker useless on another (a peer posing as worker A cannot relay B's
+ * challenge to the master and reuse the answer on B).
  */
 public final class Handshake {
   /** Bytes of each nonce. */
@@ -34,12 +37,15 @@ public final class Handshake {
     return nonce;
   }
 
-  /** HMAC-SHA256 of {@code role | first | second} under the shared secret. */
-  public static byte[] proof(String secret, String role, byte[] first, byte[] second) {
+  /** HMAC-SHA256 of {@code role | worker | first | second} under the shared secret. */
+  public static byte[] proof(String secret, String role, String worker, byte[] first, byte[] second) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
       mac.update(role.getBytes(StandardCharsets.US_ASCII));
+      mac.update((byte) 0);
+      mac.update(worker.getBytes(StandardCharsets.UTF_8));
+      mac.update((byte) 0);
       mac.update(first);
       mac.update(second);
       return mac.doFinal();

@@ -35,14 +35,13 @@ final class KryoFactory {
 
     BulkArraySerializers.register(kryo);
     for (Class<?> type : new Class<?>[] {
-        boolean[].class, short[].class, char[].class, Object[].class, String[].class,
+        Object[].class, String[].class,
         java.util.ArrayList.class, java.util.LinkedList.class, java.util.HashMap.class,
         java.util.LinkedHashMap.class, java.util.TreeMap.class, java.util.HashSet.class,
         java.util.LinkedHashSet.class, java.util.TreeSet.class, java.util.ArrayDeque.class,
         java.util.Collections.emptyList().getClass(), java.util.Collections.emptyMap().getClass(),
         java.util.Collections.emptySet().getClass(), java.util.Optional.class,
-        java.time.Duration.class, java.time.Instant.class, java.math.BigInteger.class,
-        java.math.BigDecimal.class, Void.class,
+        java.time.Duration.class, java.time.Instant.class, Void.class,
     }) {
       kryo.register(type);
     }

@@ -134,11 +134,11 @@ public final class RpcClient {
       } else if (frame.kind() == FrameKind.HELLO && workerNonce[0] == null
           && frame.payload().length() == Handshake.NONCE_BYTES) {
         workerNonce[0] = frame.payload().getBytes();
-        byte[] proof = Handshake.proof(config.secret(), "master", workerNonce[0], masterNonce);
+        byte[] proof = Handshake.proof(config.secret(), "master", address(), workerNonce[0], masterNonce);
         writer.write(Frame.of(FrameKind.AUTH, 0, Buffer.buffer(masterNonce).appendBytes(proof)).encode());
       } else if (frame.kind() == FrameKind.AUTH_OK && workerNonce[0] != null
           && frame.payload().length() == Handshake.PROOF_BYTES) {
-        byte[] expected = Handshake.proof(config.secret(), "worker", masterNonce, workerNonce[0]);
+        byte[] expected = Handshake.proof(config.secret(), "worker", address(), masterNonce, workerNonce[0]);
         vertx.cancelTimer(timer);
         if (!Handshake.matches(expected, frame.payload().getBytes())) {
           ready.tryFail(new AuthenticationException("worker " + address
@@ -209,6 +209,11 @@ public final class RpcClient {
     PendingCall call = new PendingCall(promise, deadline, callSite);
     boolean sendNow;
     synchronized (waiting) {
+      if (!isOpen()) {
+        // Closed since the check above: the queue may already have been drained.
+        promise.fail(lost(callSite.what(), callSite));
+        return (Future<T>) promise.future();
+      }
       sendNow = inFlight < config.transport().maxInFlight();
       if (sendNow) {
         inFlight++;

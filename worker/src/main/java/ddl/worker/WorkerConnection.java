@@ -95,14 +95,14 @@ final class WorkerConnection {
     }
     byte[] masterNonce = frame.payload().getBytes(0, Handshake.NONCE_BYTES);
     byte[] proof = frame.payload().getBytes(Handshake.NONCE_BYTES, Handshake.NONCE_BYTES + Handshake.PROOF_BYTES);
-    byte[] expected = Handshake.proof(config.secret(), "master", workerNonce, masterNonce);
+    byte[] expected = Handshake.proof(config.secret(), "master", server.address(), workerNonce, masterNonce);
     if (!Handshake.matches(expected, proof)) {
       LOG.warning(log("refused: wrong secret"));
       socket.close();
       return;
     }
     vertx.cancelTimer(authTimer);
-    byte[] answer = Handshake.proof(config.secret(), "worker", masterNonce, workerNonce);
+    byte[] answer = Handshake.proof(config.secret(), "worker", server.address(), masterNonce, workerNonce);
     session = server.openSession(peer);
     decoder.maxFrameBytes(config.transport().maxFrameBytes());
     writer.write(Frame.of(FrameKind.AUTH_OK, 0, Buffer.buffer(answer)).encode());
@@ -180,7 +180,7 @@ final class WorkerConnection {
     finished();
     try {
       writer.write(session.codec().encodeFrame(FrameKind.RESPONSE, id, value));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
       replyError(id, e);
     }
   }
@@ -189,7 +189,14 @@ final class WorkerConnection {
     if (t instanceof StackOverflowError) {
       t = new IllegalStateException("stack overflow in the call: " + t);
     }
-    writer.write(session.codec().encodeFrame(FrameKind.ERROR, id, Messages.RemoteError.of(t)));
+    try {
+      writer.write(session.codec().encodeFrame(FrameKind.ERROR, id, Messages.RemoteError.of(t)));
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      // The error itself could not be encoded (a huge message, say): send a small one instead.
+      Messages.RemoteError small = new Messages.RemoteError(t.getClass().getName(),
+          "(the error could not be sent: " + e.getClass().getSimpleName() + ")", java.util.List.of(), null);
+      writer.write(session.codec().encodeFrame(FrameKind.ERROR, id, small));
+    }
   }
 
   long bytesWritten() {

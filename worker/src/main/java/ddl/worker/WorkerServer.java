@@ -32,6 +32,7 @@ public final class WorkerServer {
   private final Set<WorkerConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger sessionNumbers = new AtomicInteger();
   private volatile boolean shuttingDown;
+  private final java.util.concurrent.atomic.AtomicBoolean shutdownStarted = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile long closedBytesOut;
   private NetServer netServer;
 
@@ -117,6 +118,10 @@ public final class WorkerServer {
    * {@code onStopped}.
    */
   void shutdown(Runnable reply) {
+    if (!shutdownStarted.compareAndSet(false, true)) {
+      reply.run(); // a second shutdown request: the first one is already under way
+      return;
+    }
     shuttingDown = true;
     LOG.info(() -> "worker " + address + ": shutdown requested; finishing " + (counters.inFlight.get() - 1)
         + " calls in flight");

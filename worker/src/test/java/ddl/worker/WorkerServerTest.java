@@ -123,7 +123,7 @@ class WorkerServerTest {
     try (RawMaster first = new RawMaster(worker.port())) {
       Frame hello = first.read();
       byte[] nonce = ddl.transport.Handshake.nonce();
-      byte[] proof = ddl.transport.Handshake.proof(TestWorker.SECRET, "master", hello.payload().getBytes(), nonce);
+      byte[] proof = ddl.transport.Handshake.proof(TestWorker.SECRET, "master", worker.address.toString(), hello.payload().getBytes(), nonce);
       recordedAuth = Frame.of(FrameKind.AUTH, 0, Buffer.buffer(nonce).appendBytes(proof)).encode().getBytes();
       first.send(recordedAuth);
       assertEquals(FrameKind.AUTH_OK, first.read().kind());
@@ -132,6 +132,18 @@ class WorkerServerTest {
       replay.read();
       replay.send(recordedAuth);
       assertTrue(replay.closedByPeer());
+    }
+  }
+
+  @Test
+  void proofMadeForAnotherWorkerIsRefused() throws Exception {
+    try (RawMaster relay = new RawMaster(worker.port())) {
+      Frame hello = relay.read();
+      byte[] nonce = ddl.transport.Handshake.nonce();
+      byte[] proof = ddl.transport.Handshake.proof(TestWorker.SECRET, "master", "10.9.9.9:7101",
+          hello.payload().getBytes(), nonce);
+      relay.send(Frame.of(FrameKind.AUTH, 0, Buffer.buffer(nonce).appendBytes(proof)).encode());
+      assertTrue(relay.closedByPeer(), "a proof bound to another worker's address does not open this one");
     }
   }
 

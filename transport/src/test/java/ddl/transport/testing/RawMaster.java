@@ -16,7 +16,10 @@ public final class RawMaster implements AutoCloseable {
   private final DataInputStream in;
   private final OutputStream out;
 
+  private final int port;
+
   public RawMaster(int port) throws IOException {
+    this.port = port;
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(5000);
     in = new DataInputStream(socket.getInputStream());
@@ -28,7 +31,7 @@ public final class RawMaster implements AutoCloseable {
     RawMaster m = new RawMaster(port);
     Frame hello = m.read();
     byte[] nonce = Handshake.nonce();
-    byte[] proof = Handshake.proof(secret, "master", hello.payload().getBytes(), nonce);
+    byte[] proof = Handshake.proof(secret, "master", "127.0.0.1:" + port, hello.payload().getBytes(), nonce);
     m.send(Frame.of(FrameKind.AUTH, 0, Buffer.buffer(nonce).appendBytes(proof)).encode());
     Frame ok = m.read();
     if (ok.kind() != FrameKind.AUTH_OK) {
