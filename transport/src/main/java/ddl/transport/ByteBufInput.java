@@ -21,6 +21,9 @@ final class ByteBufInput extends CheckedInput {
 
   @Override
   protected int fill(byte[] buffer, int offset, int count) {
+    if (count == 0) {
+      return 0; // a full buffer: Kryo compacts it and asks again
+    }
     int n = Math.min(count, source.readableBytes());
     if (n == 0) {
       return -1;

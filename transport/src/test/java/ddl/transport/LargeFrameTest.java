@@ -85,6 +85,25 @@ class LargeFrameTest {
   }
 
   @Test
+  void longAndNonAsciiStringsWhoseHeadersStraddleBufferRefillsSurvive() {
+    // Many layouts, so that some string's length header starts in the last bytes of the
+    // decoder's 8 KiB read buffer and continues after a refill.
+    for (long seed = 0; seed < 12; seed++) {
+      Random random = new Random(seed);
+      List<String> texts = new ArrayList<>();
+      for (int i = 0; i < 3000; i++) {
+        int length = 64 + random.nextInt(90);
+        StringBuilder b = new StringBuilder(length);
+        for (int c = 0; c < length; c++) {
+          b.append(random.nextInt(10) == 0 ? 'é' : (char) ('a' + random.nextInt(26)));
+        }
+        texts.add(b.toString());
+      }
+      assertEquals(texts, sendInPieces(seed, new ArrayList<>(texts)).get(0));
+    }
+  }
+
+  @Test
   void largeFrameWithALyingArrayLengthIsRefused() {
     float[] noise = new float[100_000];
     Random random = new Random(2);
