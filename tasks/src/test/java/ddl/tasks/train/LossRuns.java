@@ -59,6 +59,8 @@ final class LossRuns {
       }
       try {
         action.run();
+      } catch (RuntimeException ex) {
+        throw ex;
       } catch (Exception ex) {
         throw new IllegalStateException("the fault could not be injected: " + ex.getMessage(), ex);
       }
