@@ -154,6 +154,19 @@ class WorkerLossBookkeepingTest {
   }
 
   @Test
+  void averagingTakesARejoinedWorkerBack() {
+    FlakyReplicas r = new FlakyReplicas(linear(2)).lose(1, 0, 8).comesBack(1);
+    Heard heard = new Heard();
+    float[][] w = new float[][] {new float[FEATURES], new float[1]};
+    ModelAveraging avg = new ModelAveraging(r, new LiveWorkers(r, heard.lines::add), plan(r), w,
+        FloatArrays.zerosLike(w), 4);
+    List<EpochStats> stats = TrainingLoop.run(avg, r, plan(r), 0, 0, heard);
+    assertEquals(2L * r.stepsPerEpoch() * BATCH, stats.get(1).samples(), "both workers average again in epoch 2");
+    assertTrue(heard.lines.get(1).contains(" rejoined at epoch 2"), heard.lines.toString());
+    assertTrue(stats.get(EPOCHS - 1).testLoss() < 0.1, "still learns: " + stats.get(EPOCHS - 1).testLoss());
+  }
+
+  @Test
   void aLostWorkerThatAnswersRejoinsAtTheNextEpoch() {
     FlakyReplicas r = new FlakyReplicas(linear(2)).lose(1, 0, 5).comesBack(1);
     Heard heard = new Heard();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code kill -9} of one of two real workers in the middle of epoch 2 of sync SGD: the run goes on
  * with the other, says so in one line, finishes its 3 epochs well above chance, and its evaluations
- * still cover the whole test set.
+ * still cover the whole test set. Model averaging (every 4 steps) likewise.
  */
 class WorkerKilledDuringSyncSgdTest {
   @TempDir
@@ -49,6 +49,23 @@ class WorkerKilledDuringSyncSgdTest {
           "--runs", dir.resolve("runs").toString()});
       assertEquals(LossRuns.TEST_ROWS, e.test().count());
       assertEquals(r.finalTestAccuracy(), e.test().accuracy(), 1e-9);
+    }
+  }
+
+  @Test
+  void modelAveragingFinishesOnTheSurvivingWorker() throws Exception {
+    assumeTrue(LossRuns.datasetInstalled(), LossRuns.datasetMissing());
+    try (WorkerProcesses workers = WorkerProcesses.start(2, dir, "")) {
+      String[] args = LossRuns.args(workers.configFile(), dir, "--average-every", "4");
+      TrainingResult r = LossRuns.run(TaskSyncSgd.NAME, TrainingRun.Mode.SYNC, args,
+          LossRuns.once(1, step -> step == 11, () -> workers.process(1).destroyForcibly().waitFor()));
+
+      System.out.printf(Locale.ROOT, "model averaging every 4 steps, worker killed in epoch 2: test accuracy %s%n",
+          r.history().stream().map(e -> String.format(Locale.ROOT, "%.4f", e.testAccuracy())).toList());
+      assertEquals(LossRuns.EPOCHS, r.history().size());
+      assertTrue(r.workerEvents().get(0).contains(" lost at epoch 2, step 13 of 46 "), r.workerEvents().toString());
+      assertEquals(46L * 64, r.history().get(2).samples());
+      assertTrue(r.finalTestAccuracy() > 0.7, "final test accuracy " + r.finalTestAccuracy());
     }
   }
 }
