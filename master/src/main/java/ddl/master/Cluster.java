@@ -10,6 +10,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
 /**
@@ -20,12 +22,14 @@ public final class Cluster implements AutoCloseable {
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Cluster.class.getName());
   private final Vertx vertx;
   private final ClusterConfig config;
-  private final List<ProxyWorker> workers;
+  private final AtomicReferenceArray<ProxyWorker> workers;
+  private final AtomicLong retiredBytesSent = new AtomicLong();
+  private final AtomicLong retiredBytesReceived = new AtomicLong();
 
   private Cluster(Vertx vertx, ClusterConfig config, List<ProxyWorker> workers) {
     this.vertx = vertx;
     this.config = config;
-    this.workers = List.copyOf(workers);
+    this.workers = new AtomicReferenceArray<>(workers.toArray(ProxyWorker[]::new));
   }
 
   /** Connects to every worker in the config. */
@@ -99,17 +103,37 @@ public final class Cluster implements AutoCloseable {
 
   /** Number of workers. */
   public int size() {
-    return workers.size();
+    return workers.length();
   }
 
-  /** The workers, in config order. */
+  /** The workers, in config order (a snapshot: {@link #reconnect} replaces one). */
   public List<ProxyWorker> workers() {
-    return workers;
+    List<ProxyWorker> out = new ArrayList<>(workers.length());
+    for (int i = 0; i < workers.length(); i++) {
+      out.add(workers.get(i));
+    }
+    return List.copyOf(out);
   }
 
   /** The i-th worker. */
   public ProxyWorker worker(int i) {
     return workers.get(i);
+  }
+
+  /**
+   * Connects again to the i-th worker's address (after it was lost or restarted) and, once it
+   * answers, puts the new connection in its place and closes the old one. The new connection is a
+   * new session: the worker holds none of the old session's objects or classes.
+   */
+  public Future<ProxyWorker> reconnect(int i) {
+    ProxyWorker old = workers.get(i);
+    return ProxyWorker.connect(vertx, config, config.workers().get(i), old.index()).map(fresh -> {
+      ProxyWorker replaced = workers.getAndSet(i, fresh);
+      retiredBytesSent.addAndGet(replaced.bytesSent());
+      retiredBytesReceived.addAndGet(replaced.bytesReceived());
+      replaced.close();
+      return fresh;
+    });
   }
 
   public ClusterConfig config() {
@@ -128,17 +152,17 @@ public final class Cluster implements AutoCloseable {
 
   /** Runs {@code call} on every worker and returns one future per worker, to take each as it completes. */
   public <R> List<Future<R>> callEach(RemoteCall<R> call) {
-    return workers.stream().map(w -> w.call(call)).toList();
+    return workers().stream().map(w -> w.call(call)).toList();
   }
 
   /** Runs {@code function} on worker i with {@code arguments.get(i)}; the results in worker order. */
   public <A, R> Future<List<R>> scatter(List<A> arguments, RemoteFunction<A, R> function) {
-    if (arguments.size() != workers.size()) {
+    if (arguments.size() != size()) {
       return Future.failedFuture(new IllegalArgumentException("scatter needs one argument per worker: got "
-          + arguments.size() + " for " + workers.size() + " workers"));
+          + arguments.size() + " for " + size() + " workers"));
     }
-    List<Future<R>> futures = new ArrayList<>(workers.size());
-    for (int i = 0; i < workers.size(); i++) {
+    List<Future<R>> futures = new ArrayList<>(size());
+    for (int i = 0; i < size(); i++) {
       futures.add(workers.get(i).call(function, arguments.get(i)));
     }
     return collect(futures);
@@ -164,14 +188,14 @@ public final class Cluster implements AutoCloseable {
     return gather(ProxyWorker::stats);
   }
 
-  /** Bytes sent to all workers so far. */
+  /** Bytes sent to all workers so far (over replaced connections too). */
   public long bytesSent() {
-    return workers.stream().mapToLong(ProxyWorker::bytesSent).sum();
+    return retiredBytesSent.get() + workers().stream().mapToLong(ProxyWorker::bytesSent).sum();
   }
 
-  /** Bytes received from all workers so far. */
+  /** Bytes received from all workers so far (over replaced connections too). */
   public long bytesReceived() {
-    return workers.stream().mapToLong(ProxyWorker::bytesReceived).sum();
+    return retiredBytesReceived.get() + workers().stream().mapToLong(ProxyWorker::bytesReceived).sum();
   }
 
   /** Asks every worker process to exit. */
@@ -180,8 +204,9 @@ public final class Cluster implements AutoCloseable {
   }
 
   private <R> Future<List<R>> gather(Function<ProxyWorker, Future<R>> action) {
-    List<Future<R>> futures = new ArrayList<>(workers.size());
-    for (ProxyWorker w : workers) {
+    List<ProxyWorker> all = workers();
+    List<Future<R>> futures = new ArrayList<>(all.size());
+    for (ProxyWorker w : all) {
       futures.add(action.apply(w));
     }
     return collect(futures);
@@ -200,7 +225,7 @@ public final class Cluster implements AutoCloseable {
   /** Closes every connection and the Vert.x instance; workers end these sessions. */
   @Override
   public void close() {
-    List<Future<Void>> closing = workers.stream().map(ProxyWorker::close).toList();
+    List<Future<Void>> closing = workers().stream().map(ProxyWorker::close).toList();
     Future.join(closing).eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
   }
 }

@@ -88,6 +88,13 @@ public final class WorkerProcesses implements AutoCloseable {
     return p;
   }
 
+  /** Starts worker {@code index} again (after it was killed) on its address and waits until it listens. */
+  public Process restart(int index) throws IOException, InterruptedException {
+    Process p = startOne(index);
+    awaitListening(config().workers().get(index).toString());
+    return p;
+  }
+
   public ClusterConfig config() {
     return ClusterConfig.load(config);
   }

@@ -1,5 +1,6 @@
 package ddl.master.train;
 
+import ddl.transport.WorkerUnavailableException;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,23 +10,36 @@ import java.util.List;
  * momentum SGD on its own batches from the last average, keeping its own velocity, then the
  * master averages the workers' weights. With {@code every = 1} this equals {@link SyncSgd} up to
  * rounding: the mean of the local velocities follows exactly the synchronous velocity.
+ *
+ * <p>A worker lost during a round is left out of that round's average and of later rounds (see
+ * {@link LiveWorkers}); when a lost worker rejoins, every worker restarts from the mean velocity of
+ * the others, as after a resume.
  */
 public final class ModelAveraging implements Trainer {
   private final Replicas replicas;
   private final TrainingPlan plan;
   private final float[][] weights;
   private final int every;
+  private final LiveWorkers workers;
   private float[][] startVelocity;
+  private long rejoinsSeen;
 
   /**
    * Trains {@code weights} (changed in place); every worker starts from {@code velocity} (zeros
    * for a fresh run, the checkpoint's on resume) and averages every {@code every} local steps.
    */
   public ModelAveraging(Replicas replicas, TrainingPlan plan, float[][] weights, float[][] velocity, int every) {
+    this(replicas, new LiveWorkers(replicas), plan, weights, velocity, every);
+  }
+
+  /** Like {@link #ModelAveraging(Replicas, TrainingPlan, float[][], float[][], int)}, tracking losses in {@code workers}. */
+  public ModelAveraging(Replicas replicas, LiveWorkers workers, TrainingPlan plan, float[][] weights,
+      float[][] velocity, int every) {
     if (every < 1) {
       throw new IllegalArgumentException("--average-every needs K >= 1 local steps; got " + every);
     }
     this.replicas = replicas;
+    this.workers = workers;
     this.plan = plan;
     this.weights = weights;
     this.every = every;
@@ -34,7 +48,6 @@ public final class ModelAveraging implements Trainer {
 
   @Override
   public EpochTotals runEpoch(int epoch, StepListener listener) {
-    int n = replicas.size();
     long samples = 0;
     long correct = 0;
     double lossSum = 0;
@@ -42,7 +55,12 @@ public final class ModelAveraging implements Trainer {
     long communication = 0;
     long master = 0;
     long epochStart = System.nanoTime();
-    List<float[][]> parts = new ArrayList<>(n);
+    if (workers.rejoins() != rejoinsSeen && startVelocity == null) {
+      startVelocity = velocity();
+    }
+    rejoinsSeen = workers.rejoins();
+    List<LocalStepsResult> answers = new ArrayList<>();
+    List<float[][]> parts = new ArrayList<>();
     for (int first = 0; first < plan.stepsPerEpoch(); first += every) {
       int steps = Math.min(every, plan.stepsPerEpoch() - first);
       float[] rates = new float[steps];
@@ -53,17 +71,14 @@ public final class ModelAveraging implements Trainer {
       startVelocity = null;
       long start = System.nanoTime();
       LocalStepsRequest request = new LocalStepsRequest(weights, epoch, first, rates, plan.momentum(), velocity);
-      List<Future<LocalStepsResult>> pending = new ArrayList<>(n);
-      for (int w = 0; w < n; w++) {
-        pending.add(replicas.localSteps(w, request));
-      }
-      Future.all(pending).await();
+      answers.clear();
+      localSteps(request, answers);
+      int n = answers.size();
       long replied = System.nanoTime();
       parts.clear();
       long slowest = 0;
       double roundLoss = 0;
-      for (Future<LocalStepsResult> f : pending) {
-        LocalStepsResult r = f.result();
+      for (LocalStepsResult r : answers) {
         parts.add(r.weights());
         slowest = Math.max(slowest, r.computeNanos());
         samples += r.rows();
@@ -85,6 +100,31 @@ public final class ModelAveraging implements Trainer {
         new TimeSplit(compute, communication, master, 0));
   }
 
+  /** Sends {@code request} to every live worker; adds the answers, marks the lost. */
+  private void localSteps(LocalStepsRequest request, List<LocalStepsResult> answers) {
+    int[] asked = workers.live();
+    List<Future<LocalStepsResult>> pending = new ArrayList<>(asked.length);
+    for (int w : asked) {
+      pending.add(replicas.localSteps(w, request));
+    }
+    Replies.settle(pending);
+    for (int i = 0; i < asked.length; i++) {
+      Future<LocalStepsResult> f = pending.get(i);
+      if (f.succeeded()) {
+        answers.add(f.result());
+      } else if (f.cause() instanceof WorkerUnavailableException e) {
+        workers.lose(asked[i], LiveWorkers.at(request.epoch(), request.firstStep(), plan.stepsPerEpoch()), e);
+      } else {
+        throw Replies.rethrow(f.cause());
+      }
+    }
+  }
+
+  @Override
+  public LiveWorkers workers() {
+    return workers;
+  }
+
   @Override
   public float[][] weights() {
     return weights;
@@ -96,18 +136,31 @@ public final class ModelAveraging implements Trainer {
     if (startVelocity != null) {
       return FloatArrays.copy(startVelocity);
     }
+    int[] asked = workers.live();
     List<Future<float[][]>> pending = new ArrayList<>();
-    for (int w = 0; w < replicas.size(); w++) {
+    for (int w : asked) {
       pending.add(replicas.localVelocity(w));
     }
-    Future.all(pending).await();
-    List<float[][]> parts = pending.stream().map(Future::result).toList();
-    return FloatArrays.mean(parts);
+    Replies.settle(pending);
+    List<float[][]> parts = new ArrayList<>();
+    for (int i = 0; i < asked.length; i++) {
+      Future<float[][]> f = pending.get(i);
+      if (f.succeeded()) {
+        if (f.result() != null) {
+          parts.add(f.result());
+        }
+      } else if (f.cause() instanceof WorkerUnavailableException e) {
+        workers.lose(asked[i], "the end of an epoch (reading its velocity)", e);
+      } else {
+        throw Replies.rethrow(f.cause());
+      }
+    }
+    return parts.isEmpty() ? FloatArrays.zerosLike(weights) : FloatArrays.mean(parts);
   }
 
   @Override
   public String describe() {
-    return "model averaging: " + replicas.size() + " workers take " + every
+    return "model averaging: " + workers.size() + " workers take " + every
         + " local momentum-SGD steps, then the master averages their weights";
   }
 }

@@ -1,5 +1,6 @@
 package ddl.master.train;
 
+import ddl.transport.WorkerUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * starts), and all workers released by the same event get the same copy; so with bound 0 every
  * worker computes step {@code k + 1} on exactly the weights after all gradients of step {@code k},
  * and the result equals {@link SyncSgd} up to rounding.
+ *
+ * <p>A gradient counts {@code 1 / live workers}, and a round (one global step of the learning-rate
+ * schedule) is one gradient from each live worker. A worker lost mid-epoch ({@link
+ * WorkerUnavailableException}) stops its loop and is removed from the gate, so the others never wait
+ * for it; a worker's own failure stops the run.
  */
 public final class ParameterServer implements Trainer {
   private final Replicas replicas;
@@ -26,13 +32,15 @@ public final class ParameterServer implements Trainer {
   private final float[][] weights;
   private final MomentumSgd optimizer;
   private final int staleness;
+  private final LiveWorkers workers;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition released = lock.newCondition();
   private StalenessGate gate;
   private float[][][] handed;
   private boolean[] waiting;
   private Throwable failure;
-  private long applied;
+  private long globalStep;
+  private int inRound;
   private long widestSpread;
 
   /**
@@ -41,7 +49,14 @@ public final class ParameterServer implements Trainer {
    */
   public ParameterServer(Replicas replicas, TrainingPlan plan, float[][] weights, MomentumSgd optimizer,
       int staleness) {
+    this(replicas, new LiveWorkers(replicas), plan, weights, optimizer, staleness);
+  }
+
+  /** Like {@link #ParameterServer(Replicas, TrainingPlan, float[][], MomentumSgd, int)}, tracking losses in {@code workers}. */
+  public ParameterServer(Replicas replicas, LiveWorkers workers, TrainingPlan plan, float[][] weights,
+      MomentumSgd optimizer, int staleness) {
     this.replicas = replicas;
+    this.workers = workers;
     this.plan = plan;
     this.weights = weights;
     this.optimizer = optimizer;
@@ -50,16 +65,21 @@ public final class ParameterServer implements Trainer {
 
   @Override
   public EpochTotals runEpoch(int epoch, StepListener listener) {
-    int n = replicas.size();
+    int n = workers.size();
+    int[] live = workers.live();
     lock.lock();
     try {
-      applied = plan.globalStep(epoch, 0) * n;
+      globalStep = plan.globalStep(epoch, 0);
+      inRound = 0;
       gate = new StalenessGate(n, staleness);
+      for (int w : workers.lost()) {
+        gate.remove(w);
+      }
       failure = null;
       waiting = new boolean[n];
       handed = new float[n][][];
       float[][] start = FloatArrays.copy(weights);
-      for (int w = 0; w < n; w++) {
+      for (int w : live) {
         handed[w] = start;
       }
     } finally {
@@ -68,8 +88,8 @@ public final class ParameterServer implements Trainer {
     Totals totals = new Totals();
     AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     long epochStart = System.nanoTime();
-    List<Thread> loops = new ArrayList<>(n);
-    for (int w = 0; w < n; w++) {
+    List<Thread> loops = new ArrayList<>(live.length);
+    for (int w : live) {
       int worker = w;
       loops.add(Thread.ofVirtual().name("ps-worker-" + w).start(() -> {
         try {
@@ -100,7 +120,14 @@ public final class ParameterServer implements Trainer {
     float[][] current = exchange(worker, null, true);
     for (int step = 0; step < plan.stepsPerEpoch(); step++) {
       long sent = System.nanoTime();
-      Gradient g = replicas.gradient(worker, new GradientRequest(current, epoch, step)).await();
+      var reply = Replies.settle(replicas.gradient(worker, new GradientRequest(current, epoch, step)));
+      if (reply.failed() && reply.cause() instanceof WorkerUnavailableException e) {
+        lost(worker, LiveWorkers.at(epoch, step, plan.stepsPerEpoch()), e);
+        return;
+      } else if (reply.failed()) {
+        throw Replies.rethrow(reply.cause());
+      }
+      Gradient g = reply.result();
       long replied = System.nanoTime();
       boolean more = step + 1 < plan.stepsPerEpoch();
       long[] times = new long[2];
@@ -125,10 +152,11 @@ public final class ParameterServer implements Trainer {
     lock.lock();
     try {
       if (g != null) {
-        int n = replicas.size();
-        float lr = plan.learningRate().at(applied / n);
-        optimizer.stepShare(weights, g.values(), 1f / n, lr, applied % n == 0);
-        applied++;
+        int live = workers.liveCount();
+        float lr = plan.learningRate().at(globalStep);
+        optimizer.stepShare(weights, g.values(), 1f / live, lr, inRound == 0);
+        inRound++;
+        closeRoundIfComplete();
         gate.finished(worker);
         widestSpread = Math.max(widestSpread, gate.spread());
       }
@@ -151,6 +179,32 @@ public final class ParameterServer implements Trainer {
       handed[worker] = null;
       times[1] = System.nanoTime() - appliedAt;
       return w;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Ends the round once it holds a gradient from each live worker: the next gradient starts a new step. */
+  private void closeRoundIfComplete() {
+    if (inRound >= workers.liveCount()) {
+      inRound = 0;
+      globalStep++;
+    }
+  }
+
+  /**
+   * {@code worker} is lost: marks it so (which throws if none is left), takes it out of the gate
+   * so that nobody waits for it, and releases whoever was waiting for it.
+   */
+  private void lost(int worker, String when, WorkerUnavailableException cause) {
+    workers.lose(worker, when, cause);
+    lock.lock();
+    try {
+      gate.remove(worker);
+      waiting[worker] = false;
+      handed[worker] = null;
+      closeRoundIfComplete();
+      releaseEligible();
     } finally {
       lock.unlock();
     }
@@ -204,6 +258,11 @@ public final class ParameterServer implements Trainer {
   }
 
   @Override
+  public LiveWorkers workers() {
+    return workers;
+  }
+
+  @Override
   public float[][] weights() {
     return weights;
   }
@@ -220,7 +279,7 @@ public final class ParameterServer implements Trainer {
 
   @Override
   public String describe() {
-    return "async SGD: parameter server, " + replicas.size() + " workers, staleness "
+    return "async SGD: parameter server, " + workers.size() + " workers, staleness "
         + (staleness < 0 ? "unbounded" : staleness + (staleness == 0 ? " (lock step)" : " steps"));
   }
 

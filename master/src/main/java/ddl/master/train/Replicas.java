@@ -25,4 +25,34 @@ public interface Replicas {
 
   /** Worker {@code worker}'s loss and accuracy on its test slice. */
   Future<Evaluation> evaluate(int worker, float[][] weights);
+
+  /**
+   * Worker {@code on}'s loss and accuracy on worker {@code slice}'s test slice, so that a lost
+   * worker's slice is still evaluated. The default handles only {@code on == slice}.
+   */
+  default Future<Evaluation> evaluateSlice(int on, int slice, float[][] weights) {
+    if (on == slice) {
+      return evaluate(on, weights);
+    }
+    return Future.failedFuture(new UnsupportedOperationException(getClass().getSimpleName()
+        + " cannot evaluate one worker's test slice on another"));
+  }
+
+  /**
+   * Connects again to lost worker {@code worker} and sets its replica up as before (same shard,
+   * same batches). Fails if it does not answer. The default cannot reconnect.
+   */
+  default Future<Void> reconnect(int worker) {
+    return Future.failedFuture(new UnsupportedOperationException(getClass().getSimpleName() + " cannot reconnect"));
+  }
+
+  /** Worker {@code worker}'s address, for log lines. */
+  default String address(int worker) {
+    return "#" + worker;
+  }
+
+  /** Rows in worker {@code worker}'s training shard, for log lines. */
+  default long trainRows(int worker) {
+    return 0;
+  }
 }

@@ -1,17 +1,20 @@
 package ddl.master.train;
 
-import java.util.Arrays;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import java.util.Locale;
 
 /**
  * The staleness rule: a worker that has finished {@code c} steps may start its next one only
  * while {@code c - min(finished) <= bound}, so the fastest worker is at most {@code bound} steps
  * ahead of the slowest. A bound of 0 makes the workers move in lock step; a negative bound means
- * no bound (fully asynchronous). Bookkeeping only: not thread-safe, its user holds a lock.
+ * no bound (fully asynchronous). A lost worker is {@link #remove removed}: the rule then holds among
+ * the others. Bookkeeping only: not thread-safe, its user holds a lock.
  */
 public final class StalenessGate {
   private final int bound;
   private final long[] finished;
+  private final boolean[] removed;
 
   /** A gate for {@code workers} workers; {@code bound < 0} means unbounded. */
   public StalenessGate(int workers, int bound) {
@@ -20,6 +23,7 @@ public final class StalenessGate {
     }
     this.bound = bound;
     this.finished = new long[workers];
+    this.removed = new boolean[workers];
   }
 
   /** Parses {@code --staleness}: a whole number >= 0, or {@code inf}, {@code unbounded} or a negative number. */
@@ -50,7 +54,17 @@ public final class StalenessGate {
     if (bound < 0) {
       return true;
     }
-    return finished[worker] - Arrays.stream(finished).min().orElse(0) <= bound;
+    return finished[worker] - slowest() <= bound;
+  }
+
+  /** Takes a lost worker out of the rule: from now on nobody waits for it. */
+  public void remove(int worker) {
+    removed[worker] = true;
+  }
+
+  /** Whether {@code worker} was removed. */
+  public boolean removed(int worker) {
+    return removed[worker];
   }
 
   /** Records that {@code worker} finished a step. */
@@ -60,7 +74,20 @@ public final class StalenessGate {
 
   /** How many steps the fastest worker is ahead of the slowest. */
   public long spread() {
-    return Arrays.stream(finished).max().orElse(0) - Arrays.stream(finished).min().orElse(0);
+    return fastest() - slowest();
+  }
+
+  private long slowest() {
+    return active().min().orElse(0);
+  }
+
+  private long fastest() {
+    return active().max().orElse(0);
+  }
+
+  /** The finished counts of the workers not removed. */
+  private LongStream active() {
+    return IntStream.range(0, finished.length).filter(w -> !removed[w]).mapToLong(w -> finished[w]);
   }
 
   /** Steps each worker has finished. */

@@ -1,5 +1,6 @@
 package ddl.master.train;
 
+import ddl.transport.WorkerUnavailableException;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,10 @@ import java.util.List;
  * Synchronous data-parallel SGD: every step each worker computes a gradient on its own batch at
  * the same weights (sent with the request), the master averages the gradients and takes one
  * momentum-SGD step. All replicas therefore always compute on identical weights.
+ *
+ * <p>A worker lost during a step ({@link WorkerUnavailableException}) is left out: the step
+ * averages the gradients of the workers that answered and is applied once; later steps ask only
+ * the live workers (see {@link LiveWorkers}). A worker's own failure ends the run.
  */
 public final class SyncSgd implements Trainer {
   private final Replicas replicas;
@@ -15,10 +20,17 @@ public final class SyncSgd implements Trainer {
   private final float[][] weights;
   private final MomentumSgd optimizer;
   private final float[][] mean;
+  private final LiveWorkers workers;
 
   /** Trains {@code weights} (changed in place) starting from {@code optimizer}'s velocity. */
   public SyncSgd(Replicas replicas, TrainingPlan plan, float[][] weights, MomentumSgd optimizer) {
+    this(replicas, new LiveWorkers(replicas), plan, weights, optimizer);
+  }
+
+  /** Like {@link #SyncSgd(Replicas, TrainingPlan, float[][], MomentumSgd)}, tracking losses in {@code workers}. */
+  public SyncSgd(Replicas replicas, LiveWorkers workers, TrainingPlan plan, float[][] weights, MomentumSgd optimizer) {
     this.replicas = replicas;
+    this.workers = workers;
     this.plan = plan;
     this.weights = weights;
     this.optimizer = optimizer;
@@ -27,7 +39,6 @@ public final class SyncSgd implements Trainer {
 
   @Override
   public EpochTotals runEpoch(int epoch, StepListener listener) {
-    int n = replicas.size();
     long samples = 0;
     long correct = 0;
     double lossSum = 0;
@@ -35,27 +46,23 @@ public final class SyncSgd implements Trainer {
     long communication = 0;
     long master = 0;
     long epochStart = System.nanoTime();
-    List<float[][]> parts = new ArrayList<>(n);
+    List<Gradient> answers = new ArrayList<>();
+    List<float[][]> parts = new ArrayList<>();
     for (int step = 0; step < plan.stepsPerEpoch(); step++) {
       long start = System.nanoTime();
-      GradientRequest request = new GradientRequest(weights, epoch, step);
-      List<Future<Gradient>> pending = new ArrayList<>(n);
-      for (int w = 0; w < n; w++) {
-        pending.add(replicas.gradient(w, request));
-      }
-      Future.all(pending).await();
+      answers.clear();
+      gradients(epoch, step, answers);
       long replied = System.nanoTime();
       parts.clear();
       long slowest = 0;
       float stepLoss = 0;
-      for (Future<Gradient> f : pending) {
-        Gradient g = f.result();
+      for (Gradient g : answers) {
         parts.add(g.values());
         slowest = Math.max(slowest, g.computeNanos());
         samples += g.rows();
         correct += g.correct();
         lossSum += (double) g.loss() * g.rows();
-        stepLoss += g.loss() / n;
+        stepLoss += g.loss() / answers.size();
       }
       FloatArrays.meanInto(parts, mean);
       optimizer.step(weights, mean, plan.learningRate().at(plan.globalStep(epoch, step)));
@@ -70,6 +77,35 @@ public final class SyncSgd implements Trainer {
         new TimeSplit(compute, communication, master, 0));
   }
 
+  /**
+   * Asks every live worker for its gradient of this step and adds the answers to {@code answers};
+   * workers that turn out to be lost are marked so and left out. Throws if none answers.
+   */
+  private void gradients(int epoch, int step, List<Gradient> answers) {
+    GradientRequest request = new GradientRequest(weights, epoch, step);
+    int[] asked = workers.live();
+    List<Future<Gradient>> pending = new ArrayList<>(asked.length);
+    for (int w : asked) {
+      pending.add(replicas.gradient(w, request));
+    }
+    Replies.settle(pending);
+    for (int i = 0; i < asked.length; i++) {
+      Future<Gradient> f = pending.get(i);
+      if (f.succeeded()) {
+        answers.add(f.result());
+      } else if (f.cause() instanceof WorkerUnavailableException e) {
+        workers.lose(asked[i], LiveWorkers.at(epoch, step, plan.stepsPerEpoch()), e);
+      } else {
+        throw Replies.rethrow(f.cause());
+      }
+    }
+  }
+
+  @Override
+  public LiveWorkers workers() {
+    return workers;
+  }
+
   @Override
   public float[][] weights() {
     return weights;
@@ -82,6 +118,6 @@ public final class SyncSgd implements Trainer {
 
   @Override
   public String describe() {
-    return "sync SGD: " + replicas.size() + " workers average their gradients every step";
+    return "sync SGD: " + workers.size() + " workers average their gradients every step";
   }
 }

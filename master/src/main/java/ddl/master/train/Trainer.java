@@ -11,6 +11,9 @@ public interface Trainer {
   /** The optimizer's velocity for a checkpoint (a copy or a fresh mean). */
   float[][] velocity();
 
+  /** The workers taking part, and those lost. */
+  LiveWorkers workers();
+
   /** A short description of the mode and its settings, for the run record and the console. */
   String describe();
 }

@@ -1,12 +1,12 @@
 package ddl.master.train;
 
-import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a {@link Trainer} epoch by epoch: after each epoch the workers evaluate the model on their
- * test slices, and the figures go to a {@link TrainingProgress}.
+ * Runs a {@link Trainer} epoch by epoch: before each epoch lost workers are tried again (see
+ * {@link LiveWorkers#retryLost}), after it the workers evaluate the model on the whole test set,
+ * and the figures go to a {@link TrainingProgress}.
  */
 public final class TrainingLoop {
   private TrainingLoop() {}
@@ -19,11 +19,14 @@ public final class TrainingLoop {
       double priorWallSeconds, TrainingProgress progress) {
     List<EpochStats> done = new ArrayList<>();
     double wall = priorWallSeconds;
+    LiveWorkers workers = trainer.workers();
     for (int epoch = firstEpoch; epoch < plan.epochs(); epoch++) {
+      workers.retryLost(epoch);
       progress.epochStarting(epoch, plan.epochs(), plan.stepsPerEpoch());
       EpochTotals totals = trainer.runEpoch(epoch, progress);
       long evalStart = System.nanoTime();
-      Evaluation eval = evaluate(replicas, trainer.weights());
+      Evaluation eval = TestSetEvaluation.run(replicas, workers, trainer.weights(),
+          "the evaluation after epoch " + (epoch + 1));
       double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
       double stepSeconds = totals.nanos() / 1e9;
       wall += stepSeconds + evalSeconds;
@@ -37,17 +40,8 @@ public final class TrainingLoop {
     return done;
   }
 
-  /** Every worker's loss and accuracy on its test slice, summed. */
+  /** Every worker's loss and accuracy on its test slice, summed (a lost worker's slice moves to another). */
   public static Evaluation evaluate(Replicas replicas, float[][] weights) {
-    List<Future<Evaluation>> pending = new ArrayList<>();
-    for (int w = 0; w < replicas.size(); w++) {
-      pending.add(replicas.evaluate(w, weights));
-    }
-    Future.all(pending).await();
-    Evaluation sum = Evaluation.EMPTY;
-    for (Future<Evaluation> f : pending) {
-      sum = sum.plus(f.result());
-    }
-    return sum;
+    return TestSetEvaluation.run(replicas, new LiveWorkers(replicas), weights, "an evaluation");
   }
 }

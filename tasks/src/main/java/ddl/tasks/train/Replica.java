@@ -12,7 +12,9 @@ import ddl.tasks.nn.MlpCompute;
 import ddl.tasks.nn.ModelWeights;
 import ddl.tasks.nn.StepResult;
 import ddl.tasks.nn.TopK;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +36,7 @@ public final class Replica implements AutoCloseable {
   private final ExecutorService thread;
   private final float[] batchImages;
   private final int[] batchLabels;
+  private final Map<Integer, Dataset> adopted = new ConcurrentHashMap<>();
   private MomentumSgd local;
 
   /** Sets up the replica to compute on {@code device} ({@code cpu} or {@code gpu}). */
@@ -99,9 +102,28 @@ public final class Replica implements AutoCloseable {
 
   /** Loss and accuracy of the model on this worker's test slice. */
   public Evaluation evaluate(float[][] weights) {
+    return evaluate(weights, setup.test());
+  }
+
+  /**
+   * Loss and accuracy on another (lost) worker's test slice {@code slice}: {@code rows} the first
+   * time, after which this replica keeps them and the master sends null.
+   */
+  public Evaluation evaluateSlice(int slice, Dataset rows, float[][] weights) {
+    if (rows != null) {
+      adopted.put(slice, rows);
+    }
+    Dataset test = adopted.get(slice);
+    if (test == null) {
+      throw new IllegalStateException("this replica does not hold test slice " + slice
+          + "; the master must send its rows with the first request for it");
+    }
+    return evaluate(weights, test);
+  }
+
+  private Evaluation evaluate(float[][] weights, Dataset test) {
     return onThread(() -> {
       long start = System.nanoTime();
-      Dataset test = setup.test();
       if (test.rows() == 0) {
         return new Evaluation(0, 0, 0, 0);
       }

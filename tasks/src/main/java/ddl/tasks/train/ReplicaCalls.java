@@ -5,6 +5,7 @@ import ddl.master.train.Gradient;
 import ddl.master.train.GradientRequest;
 import ddl.master.train.LocalStepsRequest;
 import ddl.master.train.LocalStepsResult;
+import ddl.tasks.data.Dataset;
 import ddl.tasks.nn.TopK;
 import ddl.transport.RemoteCall;
 import ddl.transport.RemoteFunction;
@@ -21,6 +22,12 @@ final class ReplicaCalls {
   /** Predictions of the first rows of some images: the model, the images, how many rows, k. */
   record PredictRequest(float[][] weights, float[] images, int rows, int k) {}
 
+  /**
+   * Evaluation of another worker's test slice: which slice, its rows (null once this worker holds
+   * them), the model.
+   */
+  record SliceRequest(int slice, Dataset rows, float[][] weights) {}
+
   static final RemoteFunction<ReplicaSetup, ReplicaInfo> SETUP = (ctx, setup) -> {
     ctx.remove(Replica.KEY);
     Replica replica = new Replica(setup, ctx.device());
@@ -36,6 +43,9 @@ final class ReplicaCalls {
   static final RemoteCall<float[][]> LOCAL_VELOCITY = ctx -> replica(ctx).localVelocity();
 
   static final RemoteFunction<float[][], Evaluation> EVALUATE = (ctx, w) -> replica(ctx).evaluate(w);
+
+  static final RemoteFunction<SliceRequest, Evaluation> EVALUATE_SLICE =
+      (ctx, r) -> replica(ctx).evaluateSlice(r.slice(), r.rows(), r.weights());
 
   static final RemoteFunction<PredictRequest, TopK> PREDICT =
       (ctx, r) -> replica(ctx).predict(r.weights(), r.images(), r.rows(), r.k());

@@ -29,7 +29,7 @@ public final class TaskAsyncSgd {
     if (options == null) {
       return null;
     }
-    return TrainingRun.run(NAME, TrainingRun.Mode.ASYNC, TrainSettings.of(options), options.cluster());
+    return TrainingRun.run(NAME, TrainingRun.Mode.ASYNC, TrainSettings.of(options), options::connect);
   }
 
   static String[] prepend(String first, String[] rest) {

@@ -4,7 +4,8 @@ import ddl.master.Cluster;
 import ddl.master.train.Checkpoint;
 import ddl.master.train.CheckpointFiles;
 import ddl.master.train.Evaluation;
-import ddl.master.train.TrainingLoop;
+import ddl.master.train.LiveWorkers;
+import ddl.master.train.TestSetEvaluation;
 import ddl.tasks.RunRecord;
 import ddl.tasks.TaskMain;
 import ddl.tasks.TaskOptions;
@@ -82,11 +83,12 @@ public final class TaskEvaluate {
     }
     Dataset noTraining = new Dataset(new float[0], new int[0], 0, test.features(), test.classes());
     RunRecord record = new RunRecord(NAME);
-    try (Cluster cluster = Cluster.connect(o.cluster()).await()) {
+    try (Cluster cluster = o.connect()) {
       ClusterReplicas replicas = ClusterReplicas.start(cluster, new TrainTest(noTraining, test), c.names(), c.shapes(),
           0, 0);
       long start = System.nanoTime();
-      Evaluation eval = TrainingLoop.evaluate(replicas, c.weights());
+      LiveWorkers workers = new LiveWorkers(replicas, System.out::println);
+      Evaluation eval = TestSetEvaluation.run(replicas, workers, c.weights(), "the evaluation");
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf(Locale.ROOT, "checkpoint %s (%s, %d epochs, hidden %s)%n", file, c.task(), c.epochsDone(),
           c.setting("hidden", "?"));
@@ -96,7 +98,7 @@ public final class TaskEvaluate {
       List<Prediction> predictions = new ArrayList<>();
       if (show > 0) {
         Dataset shown = test.slice(from, from + show);
-        TopK top = replicas.predict(0, c.weights(), shown.images(), show, k).await();
+        TopK top = replicas.predict(workers.live()[0], c.weights(), shown.images(), show, k).await();
         for (int i = 0; i < show; i++) {
           predictions.add(filter(from + i, shown.labels()[i], top.classes()[i], top.probabilities()[i], threshold));
         }

@@ -29,6 +29,6 @@ public final class TaskSyncSgd {
     if (options == null) {
       return null;
     }
-    return TrainingRun.run(NAME, TrainingRun.Mode.SYNC, TrainSettings.of(options), options.cluster());
+    return TrainingRun.run(NAME, TrainingRun.Mode.SYNC, TrainSettings.of(options), options::connect);
   }
 }

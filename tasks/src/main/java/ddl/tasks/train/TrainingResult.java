@@ -14,9 +14,10 @@ import java.util.List;
  * @param record the run record
  * @param checkpoint the last checkpoint written
  * @param plot the plot of the curves
+ * @param workerEvents one line per worker lost or rejoined during the run
  */
 public record TrainingResult(String[] names, int[][] shapes, float[][] weights, List<EpochStats> history,
-    Path record, Path checkpoint, Path plot) {
+    Path record, Path checkpoint, Path plot, List<String> workerEvents) {
 
   /** The test accuracy after the last epoch. */
   public double finalTestAccuracy() {

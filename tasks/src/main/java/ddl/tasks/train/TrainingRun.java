@@ -5,13 +5,16 @@ import ddl.master.train.Checkpoint;
 import ddl.master.train.CheckpointFiles;
 import ddl.master.train.EpochStats;
 import ddl.master.train.FloatArrays;
+import ddl.master.train.LiveWorkers;
 import ddl.master.train.ModelAveraging;
 import ddl.master.train.MomentumSgd;
 import ddl.master.train.ParameterServer;
 import ddl.master.train.SyncSgd;
+import ddl.master.train.StepListener;
 import ddl.master.train.Trainer;
 import ddl.master.train.TrainingLoop;
 import ddl.master.train.TrainingPlan;
+import ddl.master.train.TrainingProgress;
 import ddl.tasks.RunRecord;
 import ddl.tasks.data.Dataset;
 import ddl.tasks.data.DatasetMissingException;
@@ -19,7 +22,6 @@ import ddl.tasks.data.FashionMnist;
 import ddl.tasks.data.TrainTest;
 import ddl.tasks.nn.MlpSpec;
 import ddl.tasks.nn.ModelWeights;
-import ddl.transport.ClusterConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One training run of the MLP on Fashion-MNIST across the cluster, shared by the training task
@@ -44,8 +47,17 @@ public final class TrainingRun {
 
   private TrainingRun() {}
 
-  /** Runs task {@code task} with {@code settings} on the workers of {@code config}. */
-  public static TrainingResult run(String task, Mode mode, TrainSettings s, ClusterConfig config) {
+  /**
+   * Runs task {@code task} with {@code settings} on the cluster {@code connect} gives (such as
+   * {@link ddl.tasks.TaskOptions#connect}: every reachable worker, or the first {@code --workers N}).
+   */
+  public static TrainingResult run(String task, Mode mode, TrainSettings s, Supplier<Cluster> connect) {
+    return run(task, mode, s, connect, StepListener.NONE);
+  }
+
+  /** Like {@link #run(String, Mode, TrainSettings, Supplier)}; {@code observer} hears of every step too. */
+  static TrainingResult run(String task, Mode mode, TrainSettings s, Supplier<Cluster> connect,
+      StepListener observer) {
     TrainTest data = loadData(s.data(), s.trainRows(), s.testRows());
     MlpSpec spec = MlpSpec.parse(data.train().features(), s.hidden(), data.train().classes());
     ModelWeights init = spec.heInit(s.seed());
@@ -72,11 +84,12 @@ public final class TrainingRun {
     }
 
     RunRecord record = new RunRecord(task);
-    try (Cluster cluster = Cluster.connect(config).await()) {
+    try (Cluster cluster = connect.get()) {
       ClusterReplicas replicas = ClusterReplicas.start(cluster, data, init.names(), init.shapes(), s.batch(), s.seed());
       TrainingPlan plan = new TrainingPlan(s.epochs(), replicas.stepsPerEpoch(),
           s.learningRate(replicas.stepsPerEpoch()), s.momentum());
-      Trainer trainer = trainer(mode, s, replicas, plan, weights, velocity);
+      LiveWorkers workers = new LiveWorkers(replicas, System.out::println);
+      Trainer trainer = trainer(mode, s, replicas, workers, plan, weights, velocity);
       System.out.printf(Locale.ROOT, "%s: MLP %s (%,d parameters) on %d workers (%s), %d train / %d test rows "
               + "sent in %.1f s%n", task, spec, init.parameterCount(), cluster.size(), devices(replicas),
           data.train().rows(), data.test().rows(), replicas.setupSeconds());
@@ -88,7 +101,7 @@ public final class TrainingRun {
       record.put("setup_bytes_sent", sentBefore);
       EpochCheckpoints checkpoints = new EpochCheckpoints(task, init.names(), init.shapes(), s.asText(), s.models(),
           history, resumedFrom);
-      ConsoleProgress progress = new ConsoleProgress(s.progress(), checkpoints);
+      TrainingProgress progress = observed(new ConsoleProgress(s.progress(), checkpoints), observer);
       double priorWall = history.isEmpty() ? 0 : history.get(history.size() - 1).wallSeconds();
       List<EpochStats> ran = TrainingLoop.run(trainer, replicas, plan, firstEpoch, priorWall, progress);
 
@@ -105,7 +118,7 @@ public final class TrainingRun {
       Path file = record.write(s.runs());
       printSummary(record, file);
       return new TrainingResult(init.names(), init.shapes(), FloatArrays.copy(trainer.weights()), history, file,
-          checkpoints.last(), plot);
+          checkpoints.last(), plot, workers.events());
     }
   }
 
@@ -124,14 +137,38 @@ public final class TrainingRun {
     return rows > 0 && rows < d.rows() ? d.slice(0, rows) : d;
   }
 
-  private static Trainer trainer(Mode mode, TrainSettings s, ClusterReplicas replicas, TrainingPlan plan,
-      float[][] weights, float[][] velocity) {
+  private static Trainer trainer(Mode mode, TrainSettings s, ClusterReplicas replicas, LiveWorkers workers,
+      TrainingPlan plan, float[][] weights, float[][] velocity) {
     return switch (mode) {
       case SYNC -> s.averageEvery() >= 1
-          ? new ModelAveraging(replicas, plan, weights, velocity, s.averageEvery())
-          : new SyncSgd(replicas, plan, weights, MomentumSgd.resume(s.momentum(), velocity));
-      case ASYNC -> new ParameterServer(replicas, plan, weights, MomentumSgd.resume(s.momentum(), velocity),
+          ? new ModelAveraging(replicas, workers, plan, weights, velocity, s.averageEvery())
+          : new SyncSgd(replicas, workers, plan, weights, MomentumSgd.resume(s.momentum(), velocity));
+      case ASYNC -> new ParameterServer(replicas, workers, plan, weights, MomentumSgd.resume(s.momentum(), velocity),
           s.staleness());
+    };
+  }
+
+  /** {@code progress}, with {@code observer} hearing of every step as well. */
+  private static TrainingProgress observed(TrainingProgress progress, StepListener observer) {
+    if (observer == StepListener.NONE) {
+      return progress;
+    }
+    return new TrainingProgress() {
+      @Override
+      public void epochStarting(int epoch, int epochs, int steps) {
+        progress.epochStarting(epoch, epochs, steps);
+      }
+
+      @Override
+      public void stepDone(int epoch, int step, float loss) {
+        progress.stepDone(epoch, step, loss);
+        observer.stepDone(epoch, step, loss);
+      }
+
+      @Override
+      public void epochDone(EpochStats stats, Trainer trainer) {
+        progress.epochDone(stats, trainer);
+      }
     };
   }
 
@@ -151,6 +188,8 @@ public final class TrainingRun {
       ClusterReplicas replicas, TrainingPlan plan, Trainer trainer, List<EpochStats> history, List<EpochStats> ran,
       long sent, long received) {
     r.put("workers", cluster.size());
+    r.put("workers_live_at_end", trainer.workers().liveCount());
+    r.put("worker_events", trainer.workers().events());
     r.put("worker_addresses", cluster.workers().stream().map(w -> w.address()).toList());
     r.put("devices", replicas.infos().stream().map(ReplicaInfo::device).toList());
     r.put("mode", mode == Mode.ASYNC ? "async" : s.averageEvery() >= 1 ? "averaging" : "sync");

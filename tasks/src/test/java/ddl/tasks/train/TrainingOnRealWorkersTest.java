@@ -1,6 +1,7 @@
 package ddl.tasks.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -170,6 +171,34 @@ class TrainingOnRealWorkersTest {
     assertEquals(2, resumed.history().size(), "the resumed run carries the first epoch's figures");
     double diff = relativeDiff(straight.weights(), resumed.weights());
     assertTrue(diff < 1e-6, "resumed weights differ from an uninterrupted run by " + diff);
+  }
+
+  /** Stands for the master process dying: nothing after it runs, nothing is cleaned up by the run. */
+  private static final class MasterDied extends RuntimeException {
+    MasterDied() {
+      super("the master died in the middle of epoch 2");
+    }
+  }
+
+  @Test
+  void masterKilledMidEpochResumesFromTheLastEpochsCheckpointToTheSameWeights() throws IOException {
+    TrainingResult straight = sync();
+    String[] flags = args("models-crash");
+    assertThrows(MasterDied.class, () -> LossRuns.run(TaskSyncSgd.NAME, TrainingRun.Mode.SYNC, flags,
+        LossRuns.once(1, step -> step == 20, () -> {
+          throw new MasterDied();
+        })));
+    Path models = dir.resolve("models-crash");
+    try (var files = Files.list(models)) {
+      assertEquals(List.of("sync-sgd-epoch001.ckpt"), files.map(p -> p.getFileName().toString()).toList(),
+          "only whole epochs leave a checkpoint");
+    }
+    // A checkpoint half written when the master died is ignored.
+    Files.write(models.resolve("sync-sgd-epoch002.ckpt.tmp"), new byte[] {'D', 'D', 'L'});
+    TrainingResult resumed = TaskSyncSgd.run(args("models-crash", "--resume"));
+    assertEquals(2, resumed.history().size());
+    double diff = relativeDiff(straight.weights(), resumed.weights());
+    assertTrue(diff < 1e-6, "resumed after a crash, the weights differ from an uninterrupted run by " + diff);
   }
 
   @Test
