@@ -27,7 +27,8 @@ public final class TaskOptions {
   public static TaskOptions parse(String task, String summary, Map<String, String> flags, String[] args) {
     Map<String, String> all = new LinkedHashMap<>();
     all.put("config", "FILE cluster configuration (default config.yml)");
-    all.put("workers", "N use the first N workers of the config (default all)");
+    all.put("workers", "N use the first N workers of the config, all of which must answer (default: every"
+        + " worker of the config that answers)");
     all.putAll(flags);
     all.put("help", "switch: show this text");
     StringBuilder usage = new StringBuilder("Usage: scripts/task " + task + " [options]\n" + summary + "\n\n");
