@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Kryo serializers that never size a container by a count the payload cannot back: every element
@@ -31,12 +33,12 @@ final class BoundedSerializers {
 
   /** Registers the JDK's immutable collections ({@code List.of}, {@code Stream.toList()}, ...). */
   static void registerImmutables(Kryo kryo) {
-    ImmutableList list = new ImmutableList();
+    ImmutableCollection list = new ImmutableCollection(ArrayList::new, List::copyOf);
     for (Class<?> type : List.of(List.of().getClass(), List.of(1).getClass(), List.of(1, 2, 3, 4).getClass(),
         List.of(1, 2, 3, 4).subList(0, 2).getClass())) {
       kryo.register(type, list);
     }
-    ImmutableSet set = new ImmutableSet();
+    ImmutableCollection set = new ImmutableCollection(HashSet::new, Set::copyOf);
     for (Class<?> type : List.of(Set.of().getClass(), Set.of(1).getClass(), Set.of(1, 2, 3, 4).getClass())) {
       kryo.register(type, set);
     }
@@ -46,41 +48,30 @@ final class BoundedSerializers {
     }
   }
 
-  /** {@code List.of(...)} and friends: read into a list sized by the bytes left, then made immutable. */
+  /**
+   * {@code List.of(...)}, {@code Set.of(...)} and friends: read into a mutable collection sized by
+   * the bytes left, then made immutable.
+   */
   @SuppressWarnings({"rawtypes", "unchecked"})
-  static final class ImmutableList extends CollectionSerializer<Collection> {
-    ImmutableList() {
+  static final class ImmutableCollection extends CollectionSerializer<Collection> {
+    private final IntFunction<Collection> mutable;
+    private final UnaryOperator<Collection> freeze;
+
+    ImmutableCollection(IntFunction<Collection> mutable, UnaryOperator<Collection> freeze) {
+      this.mutable = mutable;
+      this.freeze = freeze;
       setElementsCanBeNull(false);
     }
 
     @Override
     protected Collection create(Kryo kryo, Input input, Class<? extends Collection> type, int size) {
-      return new ArrayList<>(capacity(input, size));
+      return mutable.apply(capacity(input, size));
     }
 
     @Override
     public Collection read(Kryo kryo, Input input, Class<? extends Collection> type) {
       Collection items = super.read(kryo, input, type);
-      return items == null ? null : List.copyOf(items);
-    }
-  }
-
-  /** {@code Set.of(...)}: read into a set sized by the bytes left, then made immutable. */
-  @SuppressWarnings({"rawtypes", "unchecked"})
-  static final class ImmutableSet extends CollectionSerializer<Collection> {
-    ImmutableSet() {
-      setElementsCanBeNull(false);
-    }
-
-    @Override
-    protected Collection create(Kryo kryo, Input input, Class<? extends Collection> type, int size) {
-      return new HashSet<>(capacity(input, size));
-    }
-
-    @Override
-    public Collection read(Kryo kryo, Input input, Class<? extends Collection> type) {
-      Collection items = super.read(kryo, input, type);
-      return items == null ? null : Set.copyOf(items);
+      return items == null ? null : freeze.apply(items);
     }
   }
 

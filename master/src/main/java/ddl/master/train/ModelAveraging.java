@@ -1,7 +1,5 @@
 package ddl.master.train;
 
-import ddl.transport.WorkerUnavailableException;
-import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -102,22 +100,8 @@ public final class ModelAveraging implements Trainer {
 
   /** Sends {@code request} to every live worker; adds the answers, marks the lost. */
   private void localSteps(LocalStepsRequest request, List<LocalStepsResult> answers) {
-    int[] asked = workers.live();
-    List<Future<LocalStepsResult>> pending = new ArrayList<>(asked.length);
-    for (int w : asked) {
-      pending.add(replicas.localSteps(w, request));
-    }
-    Replies.settle(pending);
-    for (int i = 0; i < asked.length; i++) {
-      Future<LocalStepsResult> f = pending.get(i);
-      if (f.succeeded()) {
-        answers.add(f.result());
-      } else if (f.cause() instanceof WorkerUnavailableException e) {
-        workers.lose(asked[i], LiveWorkers.at(request.epoch(), request.firstStep(), plan.stepsPerEpoch()), e);
-      } else {
-        throw Replies.rethrow(f.cause());
-      }
-    }
+    Replies.fromLiveWorkers(workers, w -> replicas.localSteps(w, request),
+        LiveWorkers.at(request.epoch(), request.firstStep(), plan.stepsPerEpoch()), answers);
   }
 
   @Override
@@ -136,25 +120,9 @@ public final class ModelAveraging implements Trainer {
     if (startVelocity != null) {
       return FloatArrays.copy(startVelocity);
     }
-    int[] asked = workers.live();
-    List<Future<float[][]>> pending = new ArrayList<>();
-    for (int w : asked) {
-      pending.add(replicas.localVelocity(w));
-    }
-    Replies.settle(pending);
     List<float[][]> parts = new ArrayList<>();
-    for (int i = 0; i < asked.length; i++) {
-      Future<float[][]> f = pending.get(i);
-      if (f.succeeded()) {
-        if (f.result() != null) {
-          parts.add(f.result());
-        }
-      } else if (f.cause() instanceof WorkerUnavailableException e) {
-        workers.lose(asked[i], "the end of an epoch (reading its velocity)", e);
-      } else {
-        throw Replies.rethrow(f.cause());
-      }
-    }
+    Replies.fromLiveWorkers(workers, replicas::localVelocity, "the end of an epoch (reading its velocity)", parts);
+    parts.removeIf(java.util.Objects::isNull);
     return parts.isEmpty() ? FloatArrays.zerosLike(weights) : FloatArrays.mean(parts);
   }
 

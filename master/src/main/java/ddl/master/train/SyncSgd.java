@@ -1,7 +1,6 @@
 package ddl.master.train;
 
 import ddl.transport.WorkerUnavailableException;
-import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -83,22 +82,8 @@ public final class SyncSgd implements Trainer {
    */
   private void gradients(int epoch, int step, List<Gradient> answers) {
     GradientRequest request = new GradientRequest(weights, epoch, step);
-    int[] asked = workers.live();
-    List<Future<Gradient>> pending = new ArrayList<>(asked.length);
-    for (int w : asked) {
-      pending.add(replicas.gradient(w, request));
-    }
-    Replies.settle(pending);
-    for (int i = 0; i < asked.length; i++) {
-      Future<Gradient> f = pending.get(i);
-      if (f.succeeded()) {
-        answers.add(f.result());
-      } else if (f.cause() instanceof WorkerUnavailableException e) {
-        workers.lose(asked[i], LiveWorkers.at(epoch, step, plan.stepsPerEpoch()), e);
-      } else {
-        throw Replies.rethrow(f.cause());
-      }
-    }
+    Replies.fromLiveWorkers(workers, w -> replicas.gradient(w, request),
+        LiveWorkers.at(epoch, step, plan.stepsPerEpoch()), answers);
   }
 
   @Override
