@@ -16,7 +16,7 @@ public enum FrameKind {
   ERROR(6),
   /** Keeps an idle connection alive and proves the peer is there; the peer echoes it. */
   HEARTBEAT(7),
-  /** Asks the peer to drop a request that has not started yet. */
+  /** Master to worker: the call with this id passed its deadline; the worker interrupts it. */
   CANCEL(8);
 
   private static final FrameKind[] BY_CODE = new FrameKind[16];

@@ -295,6 +295,8 @@ public final class RpcClient {
             + " its deadline; raise the call's timeout or transport.call_timeout_seconds", call.callSite());
         timeout.setStackTrace(call.callSite().getStackTrace());
         call.promise().tryFail(timeout);
+        writer.write(Frame.of(FrameKind.CANCEL, e.getKey(), null).encode()); // the worker stops it
+
       }
     }
   }

@@ -35,6 +35,8 @@ final class WorkerConnection {
   private final String peer;
   private final byte[] workerNonce = Handshake.nonce();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final java.util.Map<Long, java.util.concurrent.Future<?>> running =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final long authTimer;
   private volatile Session session;
   private volatile long lastHeard = System.nanoTime();
@@ -76,7 +78,7 @@ final class WorkerConnection {
       switch (frame.kind()) {
         case REQUEST -> onRequest(frame);
         case HEARTBEAT -> writer.write(Frame.of(FrameKind.HEARTBEAT, 0, null).encode());
-        case CANCEL -> { }
+        case CANCEL -> cancel(frame.requestId());
         default -> onProtocolError(new ProtocolException("a master may not send " + frame.kind() + " frames"));
       }
     } catch (RuntimeException | Error e) {
@@ -103,6 +105,7 @@ final class WorkerConnection {
     }
     vertx.cancelTimer(authTimer);
     byte[] answer = Handshake.proof(config.secret(), "worker", server.address(), masterNonce, workerNonce);
+    server.handshakeEnded();
     session = server.openSession(peer);
     decoder.maxFrameBytes(config.transport().maxFrameBytes());
     writer.write(Frame.of(FrameKind.AUTH_OK, 0, Buffer.buffer(answer)).encode());
@@ -152,14 +155,30 @@ final class WorkerConnection {
     if (RequestHandler.inline(request)) {
       run(s, id, request);
     } else {
-      executor.execute(() -> {
+      java.util.concurrent.Future<?> task = executor.submit(() -> {
         Thread.currentThread().setContextClassLoader(s.loader());
-        run(s, id, request);
+        try {
+          run(s, id, request);
+        } finally {
+          running.remove(id);
+        }
       });
+      running.put(id, task);
+      if (task.isDone()) {
+        running.remove(id);
+      }
     }
     if (writer.congested() && !paused) {
       paused = true;
       socket.pause();
+    }
+  }
+
+  /** The master gave up on call {@code id}: interrupt it if it still runs (its reply is dropped). */
+  private void cancel(long id) {
+    java.util.concurrent.Future<?> task = running.remove(id);
+    if (task != null && task.cancel(true)) {
+      LOG.info(log("call " + id + " passed its deadline on the master; interrupted"));
     }
   }
 
@@ -231,6 +250,8 @@ final class WorkerConnection {
     if (s != null) {
       server.closeSession(s);
       LOG.info(log("disconnected, " + s.name() + " closed"));
+    } else {
+      server.handshakeEnded();
     }
   }
 

@@ -20,6 +20,8 @@ import java.util.logging.Logger;
 public final class WorkerServer {
   private static final Logger LOG = Logger.getLogger(WorkerServer.class.getName());
   private static final long SHUTDOWN_GRACE_MILLIS = 30_000;
+  /** Most connections allowed to wait for their handshake at once. */
+  static final int MAX_HANDSHAKING = 256;
 
   private final Vertx vertx;
   private final ClusterConfig config;
@@ -32,6 +34,8 @@ public final class WorkerServer {
   private final Set<WorkerConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger sessionNumbers = new AtomicInteger();
   private volatile boolean shuttingDown;
+  private final AtomicInteger handshaking = new AtomicInteger();
+  private volatile long lastFloodWarning;
   private final java.util.concurrent.atomic.AtomicBoolean shutdownStarted = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile long closedBytesOut;
   private NetServer netServer;
@@ -57,6 +61,18 @@ public final class WorkerServer {
     }
     netServer = vertx.createNetServer(options);
     netServer.connectHandler(socket -> {
+      if (handshaking.incrementAndGet() > MAX_HANDSHAKING) {
+        // Unauthenticated connections cost a little each; a flood of them gets no more.
+        handshaking.decrementAndGet();
+        socket.close();
+        long now = System.nanoTime();
+        if (now - lastFloodWarning > 1_000_000_000L) {
+          lastFloodWarning = now;
+          LOG.warning("worker " + address + ": more than " + MAX_HANDSHAKING
+              + " connections are waiting to authenticate; refusing new ones until they finish or time out");
+        }
+        return;
+      }
       WorkerConnection[] holder = new WorkerConnection[1];
       holder[0] = new WorkerConnection(this, socket, vertx.getOrCreateContext(), executor);
       connections.add(holder[0]);
@@ -89,6 +105,11 @@ public final class WorkerServer {
 
   boolean shuttingDown() {
     return shuttingDown;
+  }
+
+  /** A connection finished its handshake, or closed before finishing it. */
+  void handshakeEnded() {
+    handshaking.decrementAndGet();
   }
 
   Session openSession(String peer) {

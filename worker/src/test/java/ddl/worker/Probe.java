@@ -6,12 +6,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Methods the worker tests call by name. */
 public final class Probe {
   static final AtomicInteger RUNS = new AtomicInteger();
+  static final AtomicInteger INTERRUPTED = new AtomicInteger();
 
   private Probe() {}
 
   public static String sleepThenAnswer(int millis) throws InterruptedException {
     RUNS.incrementAndGet();
-    Thread.sleep(millis);
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      INTERRUPTED.incrementAndGet();
+      throw e;
+    }
     return "slept " + millis;
   }
 

@@ -223,6 +223,51 @@ class WorkerServerTest {
     assertTrue(e.getMessage().contains("sleepThenAnswer"), e.getMessage());
   }
 
+  @Test
+  void callPastItsDeadlineIsInterruptedOnTheWorker() throws Exception {
+    RpcClient client = worker.client();
+    int before = Probe.INTERRUPTED.get();
+    assertThrows(CallTimeoutException.class, () -> client.call(new Messages.InvokeMethod(Probe.class.getName(),
+        "sleepThenAnswer", new Object[] {10_000}), Duration.ofMillis(200)).await());
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (Probe.INTERRUPTED.get() == before && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(before + 1, Probe.INTERRUPTED.get(), "the worker stopped the call the master gave up on");
+  }
+
+  @Test
+  void aFloodOfUnauthenticatedConnectionsIsCappedAndServiceResumes() throws Exception {
+    RpcClient existing = worker.client();
+    List<RawMaster> flood = new ArrayList<>();
+    try {
+      for (int i = 0; i < WorkerServer.MAX_HANDSHAKING; i++) {
+        flood.add(new RawMaster(worker.port()));
+        flood.get(i).read(); // HELLO: this one counts as waiting to authenticate
+      }
+      try (RawMaster extra = new RawMaster(worker.port())) {
+        assertTrue(extra.closedByPeer(2000), "connection beyond the cap is closed at once");
+      }
+      existing.call(new Messages.Ping(1), T).await(); // authenticated sessions are unaffected
+    } finally {
+      for (RawMaster m : flood) {
+        m.close();
+      }
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) {
+      try {
+        worker.client().call(new Messages.Ping(2), T).await();
+        break;
+      } catch (RuntimeException refused) {
+        if (System.nanoTime() > deadline) {
+          throw refused;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
   private static TransportConfig withLimits(int maxFrame, int maxInFlight) {
     TransportConfig d = TransportConfig.defaults();
     return new TransportConfig(maxFrame, d.maxDecompressedBytes(), maxInFlight, d.compressThresholdBytes(),
