@@ -68,6 +68,7 @@ class ConnectionFaultsTest {
       worker.ping().await();
       long pid = workers.process(0).pid();
       new ProcessBuilder("kill", "-STOP", "" + pid).start().waitFor();
+      awaitStopped(pid);
       try {
         long start = System.nanoTime();
         Throwable e = failure(worker.ping());
@@ -79,6 +80,21 @@ class ConnectionFaultsTest {
         new ProcessBuilder("kill", "-CONT", "" + pid).start().waitFor();
       }
     }
+  }
+
+  /** Waits until the kernel reports the process stopped (signals are delivered asynchronously). */
+  private static void awaitStopped(long pid) throws Exception {
+    Path stat = Path.of("/proc/" + pid + "/stat");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      String fields = java.nio.file.Files.readString(stat);
+      char state = fields.charAt(fields.lastIndexOf(')') + 2);
+      if (state == 'T' || state == 't') {
+        return;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("worker " + pid + " did not stop after SIGSTOP");
   }
 
   @Test
