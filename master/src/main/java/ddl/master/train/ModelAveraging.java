@@ -46,12 +46,7 @@ public final class ModelAveraging implements Trainer {
 
   @Override
   public EpochTotals runEpoch(int epoch, StepListener listener) {
-    long samples = 0;
-    long correct = 0;
-    double lossSum = 0;
-    long compute = 0;
-    long communication = 0;
-    long master = 0;
+    EpochTally tally = new EpochTally();
     long epochStart = System.nanoTime();
     if (workers.rejoins() != rejoinsSeen && startVelocity == null) {
       startVelocity = velocity();
@@ -79,23 +74,16 @@ public final class ModelAveraging implements Trainer {
       for (LocalStepsResult r : answers) {
         parts.add(r.weights());
         slowest = Math.max(slowest, r.computeNanos());
-        samples += r.rows();
-        correct += r.correct();
-        lossSum += r.lossSum() * r.rows() / steps;
+        tally.add(r.rows(), r.correct(), r.lossSum() * r.rows() / steps);
         roundLoss += r.lossSum() / steps / n;
       }
       FloatArrays.meanInto(parts, weights);
-      long done = System.nanoTime();
-      long roundTrip = replied - start;
-      compute += Math.min(slowest, roundTrip);
-      communication += roundTrip - Math.min(slowest, roundTrip);
-      master += done - replied;
+      tally.round(start, replied, System.nanoTime(), slowest);
       for (int j = 0; j < steps; j++) {
         listener.stepDone(epoch, first + j, (float) roundLoss);
       }
     }
-    return new EpochTotals(plan.stepsPerEpoch(), samples, lossSum, correct, System.nanoTime() - epochStart,
-        new TimeSplit(compute, communication, master, 0));
+    return tally.result(plan.stepsPerEpoch(), System.nanoTime() - epochStart);
   }
 
   /** Sends {@code request} to every live worker; adds the answers, marks the lost. */

@@ -85,7 +85,7 @@ public final class ParameterServer implements Trainer {
     } finally {
       lock.unlock();
     }
-    Totals totals = new Totals();
+    EpochTally totals = new EpochTally();
     AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     long epochStart = System.nanoTime();
     List<Thread> loops = new ArrayList<>(live.length);
@@ -115,7 +115,7 @@ public final class ParameterServer implements Trainer {
     return totals.result(plan.stepsPerEpoch(), System.nanoTime() - epochStart);
   }
 
-  private void workerLoop(int worker, int epoch, Totals totals, StepListener listener) throws InterruptedException {
+  private void workerLoop(int worker, int epoch, EpochTally totals, StepListener listener) throws InterruptedException {
     long waited = 0;
     float[][] current = exchange(worker, null, true);
     for (int step = 0; step < plan.stepsPerEpoch(); step++) {
@@ -134,7 +134,8 @@ public final class ParameterServer implements Trainer {
       current = exchange(worker, g, more, times);
       long roundTrip = replied - sent;
       long compute = Math.min(g.computeNanos(), roundTrip);
-      totals.add(g, new TimeSplit(compute, roundTrip - compute, times[0], times[1]));
+      totals.add(g.rows(), g.correct(), (double) g.loss() * g.rows());
+      totals.add(new TimeSplit(compute, roundTrip - compute, times[0], times[1]));
       listener.stepDone(epoch, step, g.loss());
     }
   }
@@ -281,24 +282,5 @@ public final class ParameterServer implements Trainer {
   public String describe() {
     return "async SGD: parameter server, " + workers.size() + " workers, staleness "
         + (staleness < 0 ? "unbounded" : staleness + (staleness == 0 ? " (lock step)" : " steps"));
-  }
-
-  /** Sums over the workers' loops. */
-  private static final class Totals {
-    private long samples;
-    private long correct;
-    private double lossSum;
-    private TimeSplit split = TimeSplit.ZERO;
-
-    synchronized void add(Gradient g, TimeSplit t) {
-      samples += g.rows();
-      correct += g.correct();
-      lossSum += (double) g.loss() * g.rows();
-      split = split.plus(t);
-    }
-
-    synchronized EpochTotals result(int steps, long nanos) {
-      return new EpochTotals(steps, samples, lossSum, correct, nanos, split);
-    }
   }
 }

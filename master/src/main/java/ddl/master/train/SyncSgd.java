@@ -38,12 +38,7 @@ public final class SyncSgd implements Trainer {
 
   @Override
   public EpochTotals runEpoch(int epoch, StepListener listener) {
-    long samples = 0;
-    long correct = 0;
-    double lossSum = 0;
-    long compute = 0;
-    long communication = 0;
-    long master = 0;
+    EpochTally tally = new EpochTally();
     long epochStart = System.nanoTime();
     List<Gradient> answers = new ArrayList<>();
     List<float[][]> parts = new ArrayList<>();
@@ -58,22 +53,15 @@ public final class SyncSgd implements Trainer {
       for (Gradient g : answers) {
         parts.add(g.values());
         slowest = Math.max(slowest, g.computeNanos());
-        samples += g.rows();
-        correct += g.correct();
-        lossSum += (double) g.loss() * g.rows();
+        tally.add(g.rows(), g.correct(), (double) g.loss() * g.rows());
         stepLoss += g.loss() / answers.size();
       }
       FloatArrays.meanInto(parts, mean);
       optimizer.step(weights, mean, plan.learningRate().at(plan.globalStep(epoch, step)));
-      long done = System.nanoTime();
-      long roundTrip = replied - start;
-      compute += Math.min(slowest, roundTrip);
-      communication += roundTrip - Math.min(slowest, roundTrip);
-      master += done - replied;
+      tally.round(start, replied, System.nanoTime(), slowest);
       listener.stepDone(epoch, step, stepLoss);
     }
-    return new EpochTotals(plan.stepsPerEpoch(), samples, lossSum, correct, System.nanoTime() - epochStart,
-        new TimeSplit(compute, communication, master, 0));
+    return tally.result(plan.stepsPerEpoch(), System.nanoTime() - epochStart);
   }
 
   /**
