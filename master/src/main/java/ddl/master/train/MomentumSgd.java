@@ -37,19 +37,7 @@ public final class MomentumSgd {
 
   /** One full step with gradient {@code g}: updates {@code w} in place. */
   public void step(float[][] w, float[][] g, float lr) {
-    FloatArrays.requireSameLayout(w, g);
-    FloatArrays.requireSameLayout(w, velocity);
-    float mu = momentum;
-    for (int t = 0; t < w.length; t++) {
-      float[] wt = w[t];
-      float[] gt = g[t];
-      float[] vt = velocity[t];
-      for (int i = 0; i < wt.length; i++) {
-        float v = mu * vt[i] + gt[i];
-        vt[i] = v;
-        wt[i] -= lr * v;
-      }
-    }
+    stepShare(w, g, 1f, lr, true); // a share of one is the whole step (1f * g is exact)
   }
 
   /**
