@@ -1,11 +1,13 @@
 package ddl.master;
 
+import ddl.transport.AuthenticationException;
+import ddl.transport.CallOptions;
 import ddl.transport.ClusterConfig;
 import ddl.transport.DdlException;
-import ddl.transport.Messages.WorkerStats;
 import ddl.transport.RemoteCall;
 import ddl.transport.RemoteFunction;
 import ddl.transport.WorkerAddress;
+import ddl.transport.wire.Messages.WorkerStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -13,15 +15,17 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
+import java.util.logging.Logger;
 
 /**
- * The master's view of all its workers: connect from config.yml, run code on every worker, gather
- * the results. Closing it closes the connections (the workers keep running).
+ * The master's view of its workers: connect from config.yml, run code on every worker, gather the
+ * results. Closing it closes the connections (the workers keep running).
  */
 public final class Cluster implements AutoCloseable {
-  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Cluster.class.getName());
+  private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
   private final Vertx vertx;
   private final ClusterConfig config;
+  private final List<WorkerAddress> addresses;
   private final AtomicReferenceArray<ProxyWorker> workers;
   private final AtomicLong retiredBytesSent = new AtomicLong();
   private final AtomicLong retiredBytesReceived = new AtomicLong();
@@ -29,20 +33,16 @@ public final class Cluster implements AutoCloseable {
   private Cluster(Vertx vertx, ClusterConfig config, List<ProxyWorker> workers) {
     this.vertx = vertx;
     this.config = config;
+    this.addresses = List.copyOf(config.workers());
     this.workers = new AtomicReferenceArray<>(workers.toArray(ProxyWorker[]::new));
-  }
-
-  /** Connects to every worker in the config. */
-  public static Future<Cluster> connect(ClusterConfig config) {
-    return connect(config, config.workers());
   }
 
   /**
    * Connects to every worker of the config that answers, logging one line for each that does not;
-   * fails only if none answers. For task mains run after {@code scripts/start N} with N smaller
-   * than the config's list.
+   * fails if none answers, or if a worker refuses the secret (that is never skipped quietly).
+   * {@link #config()} then lists only the workers connected.
    */
-  public static Future<Cluster> connectAvailable(ClusterConfig config) {
+  public static Future<Cluster> connect(ClusterConfig config) {
     Vertx vertx = Vertx.vertx();
     List<Future<ProxyWorker>> connecting = new ArrayList<>();
     for (int i = 0; i < config.workers().size(); i++) {
@@ -50,27 +50,46 @@ public final class Cluster implements AutoCloseable {
     }
     return Future.join(connecting).transform(ar -> {
       List<ProxyWorker> reachable = new ArrayList<>();
+      List<String> refused = new ArrayList<>();
       for (int i = 0; i < connecting.size(); i++) {
         Future<ProxyWorker> f = connecting.get(i);
         if (f.succeeded()) {
           reachable.add(f.result());
+        } else if (f.cause() instanceof AuthenticationException) {
+          refused.add(f.cause().getMessage());
         } else {
           LOG.info("skipping " + config.workers().get(i) + ": not reachable (start it, or pass --workers N to"
               + " use only the first N)");
         }
       }
-      if (reachable.isEmpty()) {
+      if (!refused.isEmpty() || reachable.isEmpty()) {
+        reachable.forEach(ProxyWorker::close);
         vertx.close();
-        return Future.failedFuture(new DdlException("none of the " + config.workers().size() + " workers in "
-            + config.source() + " answers; start them with scripts/start N"));
+        return Future.failedFuture(refused.isEmpty()
+            ? new DdlException("none of the " + config.workers().size() + " workers in " + config.source()
+                + " answers; start them with scripts/start N")
+            : new AuthenticationException(String.join("\n", refused)));
       }
-      ClusterConfig used = config.withWorkers(reachable.stream()
-          .map(w -> config.workers().get(w.index())).toList());
-      return Future.succeededFuture(new Cluster(vertx, used, reachable));
+      List<WorkerAddress> used = new ArrayList<>();
+      List<ProxyWorker> renumbered = new ArrayList<>();
+      for (ProxyWorker w : reachable) {
+        used.add(config.workers().get(w.index()));
+      }
+      Cluster cluster = new Cluster(vertx, config.withWorkers(used), reachable);
+      for (int i = 0; i < reachable.size(); i++) {
+        renumbered.add(reachable.get(i).renumbered(i));
+        cluster.workers.set(i, renumbered.get(i));
+      }
+      return Future.succeededFuture(cluster);
     });
   }
 
-  /** Connects to these workers with the config's secret and settings. */
+  /** Connects to every worker of the config; fails unless all answer. */
+  public static Future<Cluster> connectAll(ClusterConfig config) {
+    return connect(config, config.workers());
+  }
+
+  /** Connects to these workers with the config's secret and settings; fails unless all answer. */
   public static Future<Cluster> connect(ClusterConfig config, List<WorkerAddress> addresses) {
     if (addresses.isEmpty()) {
       return Future.failedFuture(new DdlException("no workers to connect to; list some under 'workers' in "
@@ -92,7 +111,7 @@ public final class Cluster implements AutoCloseable {
         }
       }
       if (failures.isEmpty()) {
-        return Future.succeededFuture(new Cluster(vertx, config, connected));
+        return Future.succeededFuture(new Cluster(vertx, config.withWorkers(addresses), connected));
       }
       connected.forEach(ProxyWorker::close);
       vertx.close();
@@ -127,15 +146,16 @@ public final class Cluster implements AutoCloseable {
    */
   public Future<ProxyWorker> reconnect(int i) {
     ProxyWorker old = workers.get(i);
-    return ProxyWorker.connect(vertx, config, config.workers().get(i), old.index()).map(fresh -> {
-      ProxyWorker replaced = workers.getAndSet(i, fresh);
+    return ProxyWorker.connect(vertx, config, addresses.get(i), old.index()).map(fresh -> {
+      ProxyWorker replaced = workers.getAndSet(i, fresh.with(old.options()));
       retiredBytesSent.addAndGet(replaced.bytesSent());
       retiredBytesReceived.addAndGet(replaced.bytesReceived());
       replaced.close();
-      return fresh;
+      return workers.get(i);
     });
   }
 
+  /** The config, listing exactly the workers of this cluster. */
   public ClusterConfig config() {
     return config;
   }
@@ -152,7 +172,7 @@ public final class Cluster implements AutoCloseable {
 
   /** Runs {@code call} on every worker and returns one future per worker, to take each as it completes. */
   public <R> List<Future<R>> callEach(RemoteCall<R> call) {
-    return workers().stream().map(w -> w.call(call)).toList();
+    return workers().stream().map(w -> (Future<R>) w.call(call)).toList();
   }
 
   /** Runs {@code function} on worker i with {@code arguments.get(i)}; the results in worker order. */
@@ -201,6 +221,14 @@ public final class Cluster implements AutoCloseable {
   /** Asks every worker process to exit. */
   public Future<Void> shutdownWorkers() {
     return gather(ProxyWorker::shutdown).mapEmpty();
+  }
+
+  /** Every worker with other call options, for calls made through {@link #workers()} afterwards. */
+  public Cluster with(CallOptions options) {
+    for (int i = 0; i < workers.length(); i++) {
+      workers.set(i, workers.get(i).with(options));
+    }
+    return this;
   }
 
   private <R> Future<List<R>> gather(Function<ProxyWorker, Future<R>> action) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ddl.master.onlyonmaster.Polynomial;
-import ddl.transport.Messages.WorkerStats;
+import ddl.transport.wire.Messages.WorkerStats;
 import ddl.transport.RemoteException;
 import java.nio.file.Path;
 import java.util.List;

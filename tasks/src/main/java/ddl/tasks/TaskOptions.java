@@ -98,7 +98,7 @@ public final class TaskOptions {
    */
   public Cluster connect() {
     ClusterConfig config = cluster();
-    return (has("workers") ? Cluster.connect(config) : Cluster.connectAvailable(config)).await();
+    return (has("workers") ? Cluster.connectAll(config) : Cluster.connect(config)).await();
   }
 
   /** Every flag as given, for the run record. */

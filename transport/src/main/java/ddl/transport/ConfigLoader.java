@@ -20,9 +20,13 @@ import org.yaml.snakeyaml.error.YAMLException;
 final class ConfigLoader {
   private static final Set<String> TOP_KEYS = Set.of("workers", "secret", "transport", "tls");
   private static final Set<String> TRANSPORT_KEYS = Set.of(
-      "max_frame_bytes", "max_decompressed_bytes", "max_in_flight", "compress_threshold_bytes",
-      "compression_level", "call_timeout_seconds", "connect_timeout_seconds", "heartbeat_seconds",
-      "write_queue_max_bytes");
+      "max_message_bytes", "max_in_flight", "compress_threshold_bytes", "compression_level",
+      "call_timeout_seconds", "connect_timeout_seconds", "heartbeat_seconds", "write_queue_max_bytes",
+      "runaway_grace_seconds");
+  /** Keys of earlier versions, with what replaced them. */
+  private static final java.util.Map<String, String> RENAMED = java.util.Map.of(
+      "max_frame_bytes", "max_message_bytes (large messages now travel as streams of 1 MiB frames)",
+      "max_decompressed_bytes", "max_message_bytes (it also bounds what a compressed message expands to)");
   private static final Set<String> TLS_KEYS = Set.of("enabled", "certificate", "key", "trust");
   /** Overrides the file's secret, so it need not be written to disk. */
   static final String SECRET_ENV = "DDL_SECRET";
@@ -103,17 +107,23 @@ final class ConfigLoader {
       return d;
     }
     Map<?, ?> map = mapping(value, "transport");
+    for (Object key : map.keySet()) {
+      String replacement = RENAMED.get(String.valueOf(key));
+      if (replacement != null) {
+        throw error("transport." + key, "was renamed: use transport." + replacement);
+      }
+    }
     checkKeys(map, TRANSPORT_KEYS, "transport.");
     return new TransportConfig(
-        (int) number(map, "max_frame_bytes", d.maxFrameBytes(), 1024, Integer.MAX_VALUE - 64),
-        number(map, "max_decompressed_bytes", d.maxDecompressedBytes(), 1024, Integer.MAX_VALUE - 64),
+        number(map, "max_message_bytes", d.maxMessageBytes(), 1 << 20, 1L << 40),
         (int) number(map, "max_in_flight", d.maxInFlight(), 1, 1_000_000),
         (int) number(map, "compress_threshold_bytes", d.compressThresholdBytes(), 0, Integer.MAX_VALUE),
         (int) number(map, "compression_level", d.compressionLevel(), 1, 19),
         Duration.ofSeconds(number(map, "call_timeout_seconds", d.callTimeout().toSeconds(), 1, 7 * 24 * 3600)),
         Duration.ofSeconds(number(map, "connect_timeout_seconds", d.connectTimeout().toSeconds(), 1, 3600)),
         Duration.ofSeconds(number(map, "heartbeat_seconds", d.heartbeatInterval().toSeconds(), 1, 3600)),
-        (int) number(map, "write_queue_max_bytes", d.writeQueueMaxBytes(), 64 * 1024, Integer.MAX_VALUE));
+        (int) number(map, "write_queue_max_bytes", d.writeQueueMaxBytes(), 64 * 1024, Integer.MAX_VALUE),
+        Duration.ofSeconds(number(map, "runaway_grace_seconds", d.runawayGrace().toSeconds(), 1, 7 * 24 * 3600)));
   }
 
   private TlsConfig tls(Object value) {

@@ -1,20 +1,22 @@
 package ddl.transport;
 
-import ddl.transport.Messages.RemoteError;
-
 /**
  * A call failed on a worker. Its stack is where the master made the call; its cause carries the
  * worker's stack, so a printed trace shows both.
  */
 public class RemoteException extends DdlException {
   private final String worker;
-  private final RemoteError error;
+  private final String remoteClassName;
+  private final String remoteMessage;
 
-  public RemoteException(String worker, String call, RemoteError error) {
-    super("worker " + worker + " failed " + call + ": " + error.className() + ": " + error.message(),
-        new RemoteCause(error));
+  /**
+   * @param cause the worker-side exception as rebuilt for printing ({@link RemoteCause})
+   */
+  public RemoteException(String worker, String call, RemoteCause cause) {
+    super("worker " + worker + " failed " + call + ": " + cause.remoteClassName() + ": " + cause.getMessage(), cause);
     this.worker = worker;
-    this.error = error;
+    this.remoteClassName = cause.remoteClassName();
+    this.remoteMessage = cause.getMessage();
   }
 
   /** The worker's address. */
@@ -24,27 +26,26 @@ public class RemoteException extends DdlException {
 
   /** Class name of the exception thrown on the worker. */
   public String remoteClassName() {
-    return error.className();
+    return remoteClassName;
   }
 
   /** Message of the exception thrown on the worker. */
   public String remoteMessage() {
-    return error.message();
-  }
-
-  /** The worker's exception as sent. */
-  public RemoteError error() {
-    return error;
+    return remoteMessage;
   }
 
   /** The worker-side exception, rebuilt with its remote stack trace for printing. */
   public static final class RemoteCause extends RuntimeException {
     private final String remoteClassName;
 
-    RemoteCause(RemoteError error) {
-      super(error.message(), error.cause() == null ? null : new RemoteCause(error.cause()), false, true);
-      this.remoteClassName = error.className();
-      setStackTrace(error.stack().stream().map(Messages.RemoteFrame::toElement).toArray(StackTraceElement[]::new));
+    public RemoteCause(String remoteClassName, String message, StackTraceElement[] stack, RemoteCause cause) {
+      super(message, cause, false, true);
+      this.remoteClassName = remoteClassName;
+      setStackTrace(stack);
+    }
+
+    public String remoteClassName() {
+      return remoteClassName;
     }
 
     @Override

@@ -2,29 +2,48 @@ package ddl.transport;
 
 import java.time.Duration;
 
-/** Transport settings from the {@code transport:} section of config.yml. */
+/**
+ * Transport settings from the {@code transport:} section of config.yml.
+ *
+ * @param maxMessageBytes largest message (all its frames, after decompression) a peer may send
+ * @param maxInFlight most calls in flight on one connection
+ * @param compressThresholdBytes messages from this size on are compressed where it pays
+ * @param compressionLevel zstd level
+ * @param callTimeout default deadline of a call
+ * @param connectTimeout connect plus handshake
+ * @param heartbeatInterval both ends send heartbeats; a peer silent for three intervals is dropped
+ * @param writeQueueMaxBytes bytes a connection queues for its socket before senders wait
+ * @param runawayGrace how long a call that ignores being cancelled may keep running before the
+ *     worker leaves (exit code 75) so that its supervisor restarts it
+ */
 public record TransportConfig(
-    int maxFrameBytes,
-    long maxDecompressedBytes,
+    long maxMessageBytes,
     int maxInFlight,
     int compressThresholdBytes,
     int compressionLevel,
     Duration callTimeout,
     Duration connectTimeout,
     Duration heartbeatInterval,
-    int writeQueueMaxBytes) {
+    int writeQueueMaxBytes,
+    Duration runawayGrace) {
 
   /** The defaults used when config.yml leaves a key out. */
   public static TransportConfig defaults() {
     return new TransportConfig(
-        512 * 1024 * 1024,
-        1024L * 1024 * 1024,
+        1L << 30,
         16384,
         8192,
         1,
         Duration.ofMinutes(10),
         Duration.ofSeconds(10),
         Duration.ofSeconds(5),
-        8 * 1024 * 1024);
+        8 * 1024 * 1024,
+        Duration.ofSeconds(60));
+  }
+
+  /** The same settings with another default call deadline. */
+  public TransportConfig withCallTimeout(Duration timeout) {
+    return new TransportConfig(maxMessageBytes, maxInFlight, compressThresholdBytes, compressionLevel, timeout,
+        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace);
   }
 }

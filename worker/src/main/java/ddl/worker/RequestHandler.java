@@ -1,35 +1,29 @@
 package ddl.worker;
 
-import ddl.transport.Messages;
-import ddl.transport.Messages.DefineClasses;
-import ddl.transport.Messages.Get;
-import ddl.transport.Messages.HasClasses;
-import ddl.transport.Messages.Invoke;
-import ddl.transport.Messages.InvokeMethod;
-import ddl.transport.Messages.Put;
-import ddl.transport.Messages.Remove;
-import ddl.transport.RemoteCall;
-import ddl.transport.RemoteFunction;
+import ddl.transport.Remote;
 import ddl.transport.WorkerContext;
+import ddl.transport.wire.Messages;
+import ddl.transport.wire.Messages.DefineClasses;
+import ddl.transport.wire.Messages.HasClasses;
+import ddl.transport.wire.Messages.Invoke;
+import ddl.transport.wire.Messages.InvokeMethod;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
-/** Carries out one request against a session; runs off the event loop for anything that may block. */
+/** Carries out one request against a session (on whatever thread the dispatcher chose for it). */
 final class RequestHandler {
+  private static final Map<String, Class<?>> PRIMITIVES = Map.of("int", int.class, "long", long.class,
+      "double", double.class, "float", float.class, "boolean", boolean.class, "byte", byte.class,
+      "short", short.class, "char", char.class);
+
   private final WorkerServer server;
 
   RequestHandler(WorkerServer server) {
     this.server = server;
-  }
-
-  /** Whether the request is cheap enough to answer on the event loop. */
-  static boolean inline(Messages.Request request) {
-    return request instanceof Messages.Ping || request instanceof Messages.Get || request instanceof Messages.Put
-        || request instanceof Messages.Remove || request instanceof Messages.Stats;
   }
 
   Object handle(Session session, Messages.Request request) throws Exception {
@@ -42,18 +36,20 @@ final class RequestHandler {
       }
       case Invoke invoke -> invoke(session, invoke);
       case InvokeMethod method -> invokeMethod(session, method);
-      case Put put -> {
+      case Messages.Put put -> {
         session.put(put.name(), put.value());
         yield null;
       }
-      case Get get -> session.get(get.name());
-      case Remove remove -> session.remove(remove.name());
+      case Messages.Get get -> session.get(get.name());
+      case Messages.Remove remove -> session.remove(remove.name());
+      case Messages.Keys keys -> session.keys();
       case Messages.Reset reset -> {
         session.reset();
         yield null;
       }
       case Messages.Stats stats -> server.stats();
-      case Messages.Shutdown shutdown -> throw new IllegalStateException("shutdown is handled by the connection");
+      case Messages.Shutdown shutdown -> throw new IllegalStateException("shutdown is handled by the dispatcher");
+      case Messages.PeerDelivery delivery -> throw new IllegalStateException("deliveries come from other workers only");
     };
   }
 
@@ -72,82 +68,99 @@ final class RequestHandler {
     return missing;
   }
 
-  @SuppressWarnings("unchecked")
+  /** The one abstract method of a shipped function's interface. */
+  private static final ClassValue<Method> SAM = new ClassValue<>() {
+    @Override
+    protected Method computeValue(Class<?> type) {
+      for (Class<?> face : type.getInterfaces()) {
+        for (Method m : face.getMethods()) {
+          if (Modifier.isAbstract(m.getModifiers()) && !m.isDefault()) {
+            m.setAccessible(true);
+            return m;
+          }
+        }
+      }
+      throw new IllegalArgumentException("cannot run a " + type.getName()
+          + ": send a serializable lambda or method reference (RemoteCall, RemoteFunction...)");
+    }
+  };
+
   private static Object invoke(Session session, Invoke invoke) throws Exception {
     Object function = invoke.function();
-    if (function instanceof RemoteFunction<?, ?> f) {
-      return ((RemoteFunction<Object, Object>) f).apply(session, invoke.argument());
-    }
-    if (function instanceof RemoteCall<?> c) {
-      return c.call(session);
-    }
-    throw new IllegalArgumentException("cannot run a " + function.getClass().getName()
-        + ": send a RemoteFunction or RemoteCall");
+    Method sam = SAM.get(function.getClass());
+    Object[] actual = arguments(session, sam.getParameterTypes(), invoke.target(), invoke.arguments(),
+        "the function");
+    return Remote.withContext(session, () -> unwrap(() -> sam.invoke(function, actual)));
   }
 
   private static Object invokeMethod(Session session, InvokeMethod call) throws Exception {
     Class<?> type = Class.forName(call.className(), true, session.loader());
-    Object[] args = call.args() == null ? new Object[0] : call.args();
-    Method method = find(type, call.methodName(), args);
-    Object target = null;
-    if (!Modifier.isStatic(method.getModifiers())) {
-      var constructor = type.getDeclaredConstructor();
-      constructor.setAccessible(true);
-      target = constructor.newInstance();
+    String[] names = call.parameterTypes() == null ? new String[0] : call.parameterTypes();
+    Class<?>[] params = new Class<?>[names.length];
+    for (int i = 0; i < names.length; i++) {
+      Class<?> p = PRIMITIVES.get(names[i]);
+      params[i] = p != null ? p : Class.forName(names[i], false, session.loader());
     }
+    Method method = type.getDeclaredMethod(call.methodName(), params);
     method.setAccessible(true);
-    Object[] actual = method.getParameterCount() == args.length + 1 ? prepend(session, args) : args;
+    Object receiver = null;
+    if (!Modifier.isStatic(method.getModifiers())) {
+      if (call.target() != null) {
+        receiver = session.get(call.target());
+        if (!type.isInstance(receiver)) {
+          throw new IllegalArgumentException("session object '" + call.target() + "' is "
+              + (receiver == null ? "absent" : "a " + receiver.getClass().getName()) + ", not a " + type.getName());
+        }
+      } else {
+        var constructor = type.getDeclaredConstructor();
+        constructor.setAccessible(true);
+        receiver = constructor.newInstance();
+      }
+    }
+    Object[] actual = arguments(session, params, null, call.args(), call.className() + "." + call.methodName());
+    Object target = receiver;
+    return Remote.withContext(session, () -> unwrap(() -> method.invoke(target, actual)));
+  }
+
+  /** The context (if the first parameter takes one), the named object (if any), then the arguments. */
+  private static Object[] arguments(Session session, Class<?>[] params, String target, Object[] args, String what) {
+    Object[] given = args == null ? new Object[0] : args;
+    List<Object> actual = new ArrayList<>(params.length);
+    if (params.length > 0 && params[0] == WorkerContext.class) {
+      actual.add(session);
+    }
+    if (target != null) {
+      Object object = session.get(target);
+      if (object == null) {
+        throw new IllegalArgumentException("this session has no object named '" + target + "'; put it first");
+      }
+      actual.add(object);
+    }
+    for (Object a : given) {
+      actual.add(a);
+    }
+    if (actual.size() != params.length) {
+      throw new IllegalArgumentException(what + " takes " + params.length + " parameters but the call gave "
+          + given.length + " arguments" + (target != null ? " and a session object" : ""));
+    }
+    return actual.toArray();
+  }
+
+  private interface Reflective {
+    Object call() throws Exception;
+  }
+
+  private static Object unwrap(Reflective call) throws Exception {
     try {
-      return method.invoke(target, actual);
+      return call.call();
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof Exception cause) {
         throw cause;
       }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
       throw e;
     }
-  }
-
-  private static Method find(Class<?> type, String name, Object[] args) {
-    List<Method> candidates = new ArrayList<>();
-    for (Method m : type.getDeclaredMethods()) {
-      if (!m.getName().equals(name)) {
-        continue;
-      }
-      Class<?>[] params = m.getParameterTypes();
-      boolean withContext = params.length == args.length + 1 && params[0] == WorkerContext.class;
-      Class<?>[] rest = withContext ? Arrays.copyOfRange(params, 1, params.length) : params;
-      if (rest.length == args.length && assignable(rest, args)) {
-        candidates.add(m);
-      }
-    }
-    if (candidates.size() != 1) {
-      throw new IllegalArgumentException(type.getName() + " has " + candidates.size() + " methods named '"
-          + name + "' that take " + args.length + " such arguments (optionally after a WorkerContext); need exactly one");
-    }
-    return candidates.get(0);
-  }
-
-  private static boolean assignable(Class<?>[] params, Object[] args) {
-    for (int i = 0; i < params.length; i++) {
-      Class<?> p = params[i].isPrimitive() ? box(params[i]) : params[i];
-      if (args[i] != null && !p.isInstance(args[i])) {
-        return false;
-      }
-      if (args[i] == null && params[i].isPrimitive()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static Class<?> box(Class<?> primitive) {
-    return java.lang.invoke.MethodType.methodType(primitive).wrap().returnType();
-  }
-
-  private static Object[] prepend(Object first, Object[] rest) {
-    Object[] all = new Object[rest.length + 1];
-    all[0] = first;
-    System.arraycopy(rest, 0, all, 1, rest.length);
-    return all;
   }
 }

@@ -1,10 +1,17 @@
 package ddl.worker;
 
-import ddl.transport.ClassPolicy;
-import ddl.transport.PayloadCodec;
+import ddl.transport.Peers;
 import ddl.transport.TransportConfig;
 import ddl.transport.WorkerContext;
+import ddl.transport.wire.ClassPolicy;
+import ddl.transport.wire.PayloadCodec;
+import ddl.worker.peer.Mailboxes;
+import ddl.worker.peer.PeerLinks;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -12,7 +19,8 @@ import java.util.logging.Logger;
 
 /**
  * What one master connection owns on a worker: its shipped classes, the codec that can read them,
- * and its named objects. Closing it closes the objects and lets the loader go.
+ * its named objects and the mailboxes it opened. Closing it closes the objects (off the event loop)
+ * and lets the loader go.
  */
 final class Session implements WorkerContext, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Session.class.getName());
@@ -22,14 +30,17 @@ final class Session implements WorkerContext, AutoCloseable {
   private final String device;
   private final TransportConfig transport;
   private final Map<String, Object> objects = new ConcurrentHashMap<>();
+  private final SessionPeers peers;
   private volatile ShippedClassLoader loader;
   private volatile PayloadCodec codec;
 
-  Session(String name, String workerAddress, String device, TransportConfig transport) {
+  Session(String name, String workerAddress, String device, TransportConfig transport, Mailboxes mailboxes,
+      PeerLinks links) {
     this.name = name;
     this.workerAddress = workerAddress;
     this.device = device;
     this.transport = transport;
+    this.peers = new SessionPeers(mailboxes, links);
     newLoader();
   }
 
@@ -93,16 +104,42 @@ final class Session implements WorkerContext, AutoCloseable {
   @Override
   @SuppressWarnings("unchecked")
   public <T> T computeIfAbsent(String key, Supplier<T> factory) {
-    return (T) objects.computeIfAbsent(key, k -> factory.get());
+    Object existing = objects.get(key);
+    if (existing != null) {
+      return (T) existing;
+    }
+    T made = factory.get();
+    if (made == null) {
+      return null;
+    }
+    Object raced = objects.putIfAbsent(key, made);
+    if (raced != null) {
+      closeQuietly(key, made);
+      return (T) raced;
+    }
+    return made;
+  }
+
+  @Override
+  public List<String> keys() {
+    List<String> keys = new ArrayList<>(objects.keySet());
+    keys.sort(null);
+    return keys;
+  }
+
+  @Override
+  public Peers peers() {
+    return peers;
   }
 
   @Override
   public void close() {
+    peers.closeAll("the session " + name + " ended");
     closeObjects();
   }
 
   private void closeObjects() {
-    for (String key : objects.keySet()) {
+    for (String key : Set.copyOf(objects.keySet())) {
       Object value = objects.remove(key);
       if (value != null) {
         closeQuietly(key, value);
@@ -116,6 +153,46 @@ final class Session implements WorkerContext, AutoCloseable {
         closeable.close();
       } catch (Exception e) {
         LOG.log(Level.WARNING, "worker " + workerAddress + ": closing '" + key + "' of " + name + " failed: " + e);
+      }
+    }
+  }
+
+  /** The session's view of the worker's links: remembers the mailboxes it opened, to close them with it. */
+  private static final class SessionPeers implements Peers {
+    private final Mailboxes mailboxes;
+    private final PeerLinks links;
+    private final Set<Long> opened = ConcurrentHashMap.newKeySet();
+
+    SessionPeers(Mailboxes mailboxes, PeerLinks links) {
+      this.mailboxes = mailboxes;
+      this.links = links;
+    }
+
+    @Override
+    public Future<Void> send(String address, long box, long key, Object value) {
+      return links.send(address, box, key, value);
+    }
+
+    @Override
+    public Future<Object> receive(long box, long key) {
+      return mailboxes.receive(box, key);
+    }
+
+    @Override
+    public void open(long box) {
+      mailboxes.open(box);
+      opened.add(box);
+    }
+
+    @Override
+    public void close(long box, String why) {
+      opened.remove(box);
+      mailboxes.close(box, why);
+    }
+
+    void closeAll(String why) {
+      for (Long box : Set.copyOf(opened)) {
+        close(box, why);
       }
     }
   }

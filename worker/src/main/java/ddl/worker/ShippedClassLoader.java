@@ -1,13 +1,12 @@
 package ddl.worker;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Defines the classes one session's master shipped. A child of the worker's own loader, so shipped
- * code sees DJL, Vert.x and the transport; a new session gets a new loader, so a changed class is
- * picked up by the next session.
+ * code sees DJL, Vert.x and the transport (which win over a shipped class of the same name); a new
+ * session gets a new loader, so a changed class is picked up by the next session.
  */
 final class ShippedClassLoader extends ClassLoader {
   static {
@@ -27,16 +26,6 @@ final class ShippedClassLoader extends ClassLoader {
 
   boolean hasShipped(String name) {
     return classBytes.containsKey(name);
-  }
-
-  Set<String> shippedNames() {
-    return classBytes.keySet();
-  }
-
-  @Override
-  protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-    // Shipped classes win over the worker's classpath only if the worker has none of that name.
-    return super.loadClass(name, resolve);
   }
 
   @Override

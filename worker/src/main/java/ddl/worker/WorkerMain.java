@@ -84,9 +84,9 @@ public final class WorkerMain {
           + " when the engine loads; start workers with scripts/start");
     }
     Vertx vertx = Vertx.vertx();
-    WorkerServer server = new WorkerServer(vertx, config, address, device, () -> {
-      log.info("worker " + address + ": stopped");
-      vertx.close().onComplete(ar -> System.exit(0));
+    WorkerServer server = new WorkerServer(vertx, config, address, device, code -> {
+      log.info("worker " + address + ": stopped" + (code == 0 ? "" : " (exit code " + code + ")"));
+      vertx.close().onComplete(ar -> System.exit(code));
     });
     server.start(bindHost).onComplete(ar -> {
       if (ar.failed()) {

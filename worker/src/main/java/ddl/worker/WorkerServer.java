@@ -1,8 +1,14 @@
 package ddl.worker;
 
 import ddl.transport.ClusterConfig;
-import ddl.transport.Messages.WorkerStats;
 import ddl.transport.WorkerAddress;
+import ddl.transport.wire.ClassPolicy;
+import ddl.transport.wire.Connection;
+import ddl.transport.wire.Handshake;
+import ddl.transport.wire.Messages.WorkerStats;
+import ddl.transport.wire.PayloadCodec;
+import ddl.worker.peer.Mailboxes;
+import ddl.worker.peer.PeerLinks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
@@ -13,10 +19,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
-/** A worker: a Vert.x TCP server whose every connection is one master's session. */
+/**
+ * A worker: a Vert.x TCP server. A connection from a master is one session (shipped classes, named
+ * objects); a connection from another worker delivers to this worker's mailboxes (collectives).
+ */
 public final class WorkerServer {
   private static final Logger LOG = Logger.getLogger(WorkerServer.class.getName());
   private static final long SHUTDOWN_GRACE_MILLIS = 30_000;
@@ -30,26 +43,43 @@ public final class WorkerServer {
   private final Runnable onStopped;
   private final WorkerCounters counters = new WorkerCounters();
   private final RequestHandler handler = new RequestHandler(this);
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-  private final Set<WorkerConnection> connections = ConcurrentHashMap.newKeySet();
+  private final ExecutorService internal = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService userThreads;
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger sessionNumbers = new AtomicInteger();
-  private volatile boolean shuttingDown;
   private final AtomicInteger handshaking = new AtomicInteger();
+  private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+  private final Mailboxes mailboxes = new Mailboxes();
+  private final PeerLinks peerLinks;
+  private final PayloadCodec peerCodec;
+  private final Runaways runaways;
+  private volatile boolean shuttingDown;
   private volatile long lastFloodWarning;
-  private final java.util.concurrent.atomic.AtomicBoolean shutdownStarted = new java.util.concurrent.atomic.AtomicBoolean();
-  private volatile long closedBytesOut;
   private NetServer netServer;
+  private long watchdog = -1;
 
   /**
-   * @param onStopped runs after a shutdown request has been answered and the server closed (the
-   *     worker main exits the process there)
+   * @param onStopped runs with the exit code once the server has stopped: 0 after a shutdown
+   *     request was answered, {@link Runaways#EXIT_CODE} when a runaway call makes it leave (the
+   *     worker main exits the process with it)
    */
-  public WorkerServer(Vertx vertx, ClusterConfig config, WorkerAddress address, String device, Runnable onStopped) {
+  public WorkerServer(Vertx vertx, ClusterConfig config, WorkerAddress address, String device,
+      java.util.function.IntConsumer onStopped) {
     this.vertx = vertx;
     this.config = config;
     this.address = address;
     this.device = device;
-    this.onStopped = onStopped;
+    this.onStopped = () -> onStopped.accept(0);
+    this.peerLinks = new PeerLinks(vertx, config);
+    this.peerCodec = new PayloadCodec(config.transport(), WorkerServer.class.getClassLoader(), ClassPolicy.REGISTERED_ONLY);
+    AtomicInteger userThreadNumbers = new AtomicInteger();
+    this.userThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+      Thread t = new Thread(r, "ddl-call-" + userThreadNumbers.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.runaways = new Runaways(address.toString(), config.transport().runawayGrace().toNanos(), counters,
+        () -> close().onComplete(ar -> onStopped.accept(Runaways.EXIT_CODE)));
   }
 
   /** Starts listening; fails with a message saying what to do if the port is taken. */
@@ -64,7 +94,8 @@ public final class WorkerServer {
       if (handshaking.incrementAndGet() > MAX_HANDSHAKING) {
         // Unauthenticated connections cost a little each; a flood of them gets no more.
         handshaking.decrementAndGet();
-        socket.close();
+        Connection.refuse(socket, "worker " + address + " is busy: more than " + MAX_HANDSHAKING
+            + " connections are waiting to authenticate; try again shortly");
         long now = System.nanoTime();
         if (now - lastFloodWarning > 1_000_000_000L) {
           lastFloodWarning = now;
@@ -73,18 +104,43 @@ public final class WorkerServer {
         }
         return;
       }
-      WorkerConnection[] holder = new WorkerConnection[1];
-      holder[0] = new WorkerConnection(this, socket, vertx.getOrCreateContext(), executor);
-      connections.add(holder[0]);
-      socket.closeHandler(v -> {
-        connections.remove(holder[0]);
-        closedBytesOut += holder[0].bytesWritten();
-        holder[0].onClosedExternally();
-      });
+      Connection.accept(vertx, vertx.getOrCreateContext(), socket, config, address, new Acceptor());
     });
+    watchdog = vertx.setPeriodic(1000, t -> internal.execute(runaways::check));
     return netServer.listen(address.port(), bindHost).map(s -> this).recover(e -> Future.failedFuture(
         new IllegalStateException("cannot listen on " + bindHost + ":" + address.port() + " (" + e.getMessage()
             + "); is another worker running there? stop it with scripts/shutdown or change config.yml", e)));
+  }
+
+  /** Opens a session for each authenticated master, mailbox access for each authenticated worker. */
+  private final class Acceptor implements Connection.Acceptor {
+    @Override
+    public Connection.Endpoint authenticated(Connection connection, Handshake.Role role) {
+      handshaking.decrementAndGet();
+      connections.add(connection);
+      if (role == Handshake.Role.PEER) {
+        LOG.fine(() -> "worker " + address + ": " + connection.peerName() + " connected");
+        return new Connection.Endpoint(peerCodec, new PeerRequests(mailboxes));
+      }
+      Session session = openSession(connection.peerAddress());
+      LOG.info("worker " + address + ": " + connection.peerName() + " authenticated, " + session.name() + " open");
+      return new Connection.Endpoint(session.codec(), new SessionRequests(WorkerServer.this, session, internal,
+          userThreads));
+    }
+
+    @Override
+    public void ended(Connection connection, boolean authenticated) {
+      if (!authenticated) {
+        handshaking.decrementAndGet();
+        return;
+      }
+      connections.remove(connection);
+      counters.bytesOut.addAndGet(connection.bytesSent());
+      counters.bytesIn.addAndGet(connection.bytesReceived());
+      if (connection.role() == Handshake.Role.MASTER) {
+        LOG.info("worker " + address + ": " + connection.peerName() + " disconnected");
+      }
+    }
   }
 
   ClusterConfig config() {
@@ -103,40 +159,43 @@ public final class WorkerServer {
     return handler;
   }
 
+  Runaways runaways() {
+    return runaways;
+  }
+
   boolean shuttingDown() {
     return shuttingDown;
   }
 
-  /** A connection finished its handshake, or closed before finishing it. */
-  void handshakeEnded() {
-    handshaking.decrementAndGet();
-  }
-
-  Session openSession(String peer) {
+  private Session openSession(String peer) {
     counters.sessions.incrementAndGet();
-    return new Session("session-" + sessionNumbers.incrementAndGet() + "@" + peer, address(), device, config.transport());
+    return new Session("session-" + sessionNumbers.incrementAndGet() + "@" + peer, address(), device,
+        config.transport(), mailboxes, peerLinks);
   }
 
+  /** Closes a session's objects; called off the event loop. */
   void closeSession(Session session) {
     counters.sessions.decrementAndGet();
     session.close();
+    LOG.fine(() -> "worker " + address + ": " + session.name() + " closed");
   }
 
   WorkerStats stats() {
     Runtime rt = Runtime.getRuntime();
-    long live = 0;
-    for (WorkerConnection c : connections) {
-      live += c.bytesWritten();
+    long in = counters.bytesIn.get();
+    long out = counters.bytesOut.get() + peerLinks.bytesSent();
+    for (Connection c : connections) {
+      in += c.bytesReceived();
+      out += c.bytesSent();
     }
     return new WorkerStats(address(), ManagementFactory.getRuntimeMXBean().getUptime(), counters.sessions.get(),
-        counters.callsServed.get(), counters.bytesIn.get(), closedBytesOut + live,
-        rt.totalMemory() - rt.freeMemory(), rt.maxMemory(), device);
+        counters.callsServed.get(), in, out, rt.totalMemory() - rt.freeMemory(), rt.maxMemory(), device,
+        counters.inFlight.get(), counters.runawayCalls.get());
   }
 
   /**
    * Stops taking new calls, waits (up to 30 s) for calls in flight, then runs {@code reply} (the
-   * answer to the shutdown request), closes every connection and the server, and calls
-   * {@code onStopped}.
+   * answer to the shutdown request), closes every connection and the server, and reports exit code 0.
    */
   void shutdown(Runnable reply) {
     if (!shutdownStarted.compareAndSet(false, true)) {
@@ -164,8 +223,13 @@ public final class WorkerServer {
   /** Closes every connection and stops listening. */
   public Future<Void> close() {
     shuttingDown = true;
-    connections.forEach(WorkerConnection::close);
-    executor.shutdownNow();
+    if (watchdog >= 0) {
+      vertx.cancelTimer(watchdog);
+    }
+    connections.forEach(Connection::close);
+    peerLinks.close();
+    userThreads.shutdownNow();
+    internal.shutdown();
     return netServer == null ? Future.succeededFuture() : netServer.close();
   }
 }

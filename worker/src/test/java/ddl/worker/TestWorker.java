@@ -1,12 +1,15 @@
 package ddl.worker;
 
-import ddl.transport.ClassPolicy;
 import ddl.transport.ClusterConfig;
-import ddl.transport.PayloadCodec;
-import ddl.transport.RpcClient;
 import ddl.transport.TlsConfig;
 import ddl.transport.TransportConfig;
 import ddl.transport.WorkerAddress;
+import ddl.transport.wire.ClassPolicy;
+import ddl.transport.wire.Connection;
+import ddl.transport.wire.FrameKind;
+import ddl.transport.wire.Handshake;
+import ddl.transport.wire.PayloadCodec;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -24,7 +27,7 @@ final class TestWorker implements AutoCloseable {
   TestWorker(TransportConfig transport) {
     address = new WorkerAddress("127.0.0.1", freePort());
     config = new ClusterConfig(Path.of("test-config.yml"), List.of(address), SECRET, transport, TlsConfig.disabled());
-    server = new WorkerServer(vertx, config, address, "cpu", () -> { });
+    server = new WorkerServer(vertx, config, address, "cpu", code -> { });
     server.start("127.0.0.1").await();
   }
 
@@ -32,17 +35,17 @@ final class TestWorker implements AutoCloseable {
     this(TransportConfig.defaults());
   }
 
-  RpcClient client() {
+  Connection client() {
     return client(config);
   }
 
-  RpcClient client(ClusterConfig with) {
-    return RpcClient.connect(vertx, address, with,
-        new PayloadCodec(with.transport(), getClass().getClassLoader(), ClassPolicy.APPLICATION)).await();
+  Connection client(ClusterConfig with) {
+    return Connection.dial(vertx, address, with, Handshake.Role.MASTER,
+        new PayloadCodec(with.transport(), getClass().getClassLoader(), ClassPolicy.APPLICATION), null).await();
   }
 
   /** A whole frame as a real master would send it. */
-  io.vertx.core.buffer.Buffer encode(ddl.transport.FrameKind kind, long id, Object value) {
+  ByteBuf encode(FrameKind kind, long id, Object value) {
     return new PayloadCodec(config.transport(), getClass().getClassLoader(), ClassPolicy.APPLICATION)
         .encodeFrame(kind, id, value);
   }

@@ -7,14 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ddl.transport.AuthenticationException;
+import ddl.transport.CallOptions;
 import ddl.transport.CallTimeoutException;
 import ddl.transport.ClusterConfig;
-import ddl.transport.Frame;
-import ddl.transport.FrameKind;
-import ddl.transport.Messages;
 import ddl.transport.RemoteException;
-import ddl.transport.RpcClient;
 import ddl.transport.TransportConfig;
+import ddl.transport.wire.Connection;
+import ddl.transport.wire.Frame;
+import ddl.transport.wire.FrameKind;
+import ddl.transport.wire.Handshake;
+import ddl.transport.wire.Messages;
 import ddl.transport.testing.RawMaster;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class WorkerServerTest {
-  private static final Duration T = Duration.ofSeconds(10);
+  private static final CallOptions T = CallOptions.timeout(Duration.ofSeconds(10));
   private TestWorker worker = new TestWorker();
 
   @AfterEach
@@ -35,9 +37,8 @@ class WorkerServerTest {
 
   @Test
   void repliesArriveOutOfOrderAndPingIsNotDelayedByALongCall() {
-    RpcClient client = worker.client();
-    Future<String> slow = client.call(new Messages.InvokeMethod(Probe.class.getName(), "sleepThenAnswer",
-        new Object[] {800}), T);
+    Connection client = worker.client();
+    Future<String> slow = client.call(sleep(800), T);
     long start = System.nanoTime();
     client.call(new Messages.Ping(1), T).await();
     long pingMillis = (System.nanoTime() - start) / 1_000_000;
@@ -49,7 +50,7 @@ class WorkerServerTest {
 
   @Test
   void manyCallsInFlightAllGetTheirOwnReply() {
-    RpcClient client = worker.client();
+    Connection client = worker.client();
     List<Future<Object>> calls = new ArrayList<>();
     for (int i = 0; i < 2000; i++) {
       calls.add(client.call(new Messages.Put("k" + i, i), T));
@@ -66,27 +67,28 @@ class WorkerServerTest {
 
   @Test
   void remoteExceptionCarriesClassMessageAndStack() {
-    RpcClient client = worker.client();
+    Connection client = worker.client();
     RemoteException e = assertThrows(RemoteException.class, () -> client.call(
-        new Messages.InvokeMethod(Probe.class.getName(), "fail", new Object[] {7}), T).await());
+        new Messages.InvokeMethod(Probe.class.getName(), "fail", new String[] {"int"}, new Object[] {7}, null), T).await());
     assertEquals(IllegalStateException.class.getName(), e.remoteClassName());
     assertEquals("failing on purpose with 7", e.remoteMessage());
     assertEquals(Probe.class.getName(), e.getCause().getStackTrace()[0].getClassName());
-    assertTrue(e.getStackTrace()[0].getClassName().startsWith("ddl.transport.RpcClient")
-        || e.getStackTrace().length > 0, "the local stack is the call site");
+    assertTrue(java.util.Arrays.stream(e.getStackTrace()).anyMatch(f -> f.getClassName().equals(
+        WorkerServerTest.class.getName()) && f.getMethodName().equals("remoteExceptionCarriesClassMessageAndStack")),
+        "the local stack is the call site: " + java.util.Arrays.toString(e.getStackTrace()));
   }
 
   @Test
   void methodByNameGetsTheSessionContext() {
-    RpcClient client = worker.client();
+    Connection client = worker.client();
     assertEquals(worker.address + "!", client.call(new Messages.InvokeMethod(Probe.class.getName(), "where",
-        new Object[] {"!"}), T).await());
+        new String[] {"ddl.transport.WorkerContext", "java.lang.String"}, new Object[] {"!"}, null), T).await());
   }
 
   @Test
   void sessionStateIsPerConnectionAndResetClearsIt() {
-    RpcClient a = worker.client();
-    RpcClient b = worker.client();
+    Connection a = worker.client();
+    Connection b = worker.client();
     a.call(new Messages.Put("model", "weights-a"), T).await();
     assertEquals("weights-a", a.call(new Messages.Get("model"), T).await());
     assertNull(b.call(new Messages.Get("model"), T).await());
@@ -111,7 +113,7 @@ class WorkerServerTest {
     int before = Probe.RUNS.get();
     try (RawMaster raw = new RawMaster(worker.port())) {
       raw.read(); // HELLO
-      raw.send(worker.encode(FrameKind.REQUEST, 1, new Messages.InvokeMethod(Probe.class.getName(), "count", new Object[0])));
+      raw.send(worker.encode(FrameKind.REQUEST, 1, new Messages.InvokeMethod(Probe.class.getName(), "count", new String[0], new Object[0], null)));
       assertTrue(raw.closedByPeer());
     }
     assertEquals(before, Probe.RUNS.get());
@@ -122,15 +124,16 @@ class WorkerServerTest {
     byte[] recordedAuth;
     try (RawMaster first = new RawMaster(worker.port())) {
       Frame hello = first.read();
-      byte[] nonce = ddl.transport.Handshake.nonce();
-      byte[] proof = ddl.transport.Handshake.proof(TestWorker.SECRET, "master", worker.address.toString(), hello.payload().getBytes(), nonce);
-      recordedAuth = Frame.of(FrameKind.AUTH, 0, Buffer.buffer(nonce).appendBytes(proof)).encode().getBytes();
+      Handshake.Dialer dialer = new Handshake.Dialer(TestWorker.SECRET, worker.address.toString(), Handshake.Role.MASTER);
+      recordedAuth = RawMaster.frame(FrameKind.AUTH, 0, io.netty.buffer.ByteBufUtil.getBytes(dialer.onHello(hello.payload())));
       first.send(recordedAuth);
       assertEquals(FrameKind.AUTH_OK, first.read().kind());
     }
     try (RawMaster replay = new RawMaster(worker.port())) {
       replay.read();
       replay.send(recordedAuth);
+      Frame refused = replay.read();
+      assertEquals(FrameKind.REFUSED, refused.kind());
       assertTrue(replay.closedByPeer());
     }
   }
@@ -139,10 +142,9 @@ class WorkerServerTest {
   void proofMadeForAnotherWorkerIsRefused() throws Exception {
     try (RawMaster relay = new RawMaster(worker.port())) {
       Frame hello = relay.read();
-      byte[] nonce = ddl.transport.Handshake.nonce();
-      byte[] proof = ddl.transport.Handshake.proof(TestWorker.SECRET, "master", "10.9.9.9:7101",
-          hello.payload().getBytes(), nonce);
-      relay.send(Frame.of(FrameKind.AUTH, 0, Buffer.buffer(nonce).appendBytes(proof)).encode());
+      Handshake.Dialer dialer = new Handshake.Dialer(TestWorker.SECRET, "10.9.9.9:7101", Handshake.Role.MASTER);
+      relay.send(RawMaster.frame(FrameKind.AUTH, 0, io.netty.buffer.ByteBufUtil.getBytes(dialer.onHello(hello.payload()))));
+      assertEquals(FrameKind.REFUSED, relay.read().kind());
       assertTrue(relay.closedByPeer(), "a proof bound to another worker's address does not open this one");
     }
   }
@@ -160,7 +162,7 @@ class WorkerServerTest {
   @Test
   void malformedPayloadGetsAnErrorReplyAndTheConnectionStays() throws Exception {
     try (RawMaster raw = RawMaster.authenticated(worker.port(), TestWorker.SECRET)) {
-      raw.send(Frame.of(FrameKind.REQUEST, 5, Buffer.buffer(new byte[] {(byte) 0xee, 1, 2, 3})).encode());
+      raw.send(RawMaster.frame(FrameKind.REQUEST, 5, new byte[] {(byte) 0xee, 1, 2, 3}));
       Frame reply = raw.read();
       assertEquals(FrameKind.ERROR, reply.kind());
       assertEquals(5, reply.requestId());
@@ -171,7 +173,7 @@ class WorkerServerTest {
 
   @Test
   void unknownFrameKindAfterAuthClosesOnlyThatConnection() throws Exception {
-    RpcClient other = worker.client();
+    Connection other = worker.client();
     try (RawMaster raw = RawMaster.authenticated(worker.port(), TestWorker.SECRET)) {
       Buffer bad = Frame.of(FrameKind.REQUEST, 1, null).encode();
       bad.setByte(5, (byte) 15);
@@ -183,11 +185,9 @@ class WorkerServerTest {
 
   @Test
   void frameAboveLimitClosesThatConnectionAndOthersAreServed() throws Exception {
-    worker.close();
-    worker = new TestWorker(withLimits(64 * 1024, 100));
-    RpcClient other = worker.client();
+    Connection other = worker.client();
     try (RawMaster raw = RawMaster.authenticated(worker.port(), TestWorker.SECRET)) {
-      raw.send(Buffer.buffer().appendInt(10_000_000).appendBytes(new byte[1000]));
+      raw.send(Buffer.buffer().appendInt(Frame.MAX_FRAME + 1).appendBytes(new byte[1000]));
       assertTrue(raw.closedByPeer());
     }
     other.call(new Messages.Ping(2), T).await();
@@ -196,14 +196,13 @@ class WorkerServerTest {
   @Test
   void callsBeyondTheInFlightLimitAreRefusedAndTheWorkerKeepsServing() {
     worker.close();
-    worker = new TestWorker(withLimits(1 << 20, 3));
+    worker = new TestWorker(withLimits(3));
     // The client's own limit is higher, so the worker sees the excess.
-    RpcClient client = worker.client(new ClusterConfig(worker.config.source(), worker.config.workers(),
-        TestWorker.SECRET, withLimits(1 << 20, 100), worker.config.tls()));
+    Connection client = worker.client(new ClusterConfig(worker.config.source(), worker.config.workers(),
+        TestWorker.SECRET, withLimits(100), worker.config.tls()));
     List<Future<Object>> calls = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      calls.add(client.call(new Messages.InvokeMethod(Probe.class.getName(), "sleepThenAnswer",
-          new Object[] {300}), T));
+      calls.add(client.call(sleep(300), T));
     }
     Future.join(calls).otherwiseEmpty().await();
     long refused = calls.stream().filter(Future::failed).count();
@@ -215,20 +214,18 @@ class WorkerServerTest {
 
   @Test
   void callWithoutReplyTimesOutNamingTheWorker() {
-    RpcClient client = worker.client();
+    Connection client = worker.client();
     CallTimeoutException e = assertThrows(CallTimeoutException.class, () -> client.call(
-        new Messages.InvokeMethod(Probe.class.getName(), "sleepThenAnswer", new Object[] {2000}),
-        Duration.ofMillis(300)).await());
+        sleep(2000), CallOptions.timeout(Duration.ofMillis(300))).await());
     assertTrue(e.getMessage().contains(worker.address.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("sleepThenAnswer"), e.getMessage());
   }
 
   @Test
   void callPastItsDeadlineIsInterruptedOnTheWorker() throws Exception {
-    RpcClient client = worker.client();
+    Connection client = worker.client();
     int before = Probe.INTERRUPTED.get();
-    assertThrows(CallTimeoutException.class, () -> client.call(new Messages.InvokeMethod(Probe.class.getName(),
-        "sleepThenAnswer", new Object[] {10_000}), Duration.ofMillis(200)).await());
+    assertThrows(CallTimeoutException.class, () -> client.call(sleep(10_000), CallOptions.timeout(Duration.ofMillis(200))).await());
     long deadline = System.nanoTime() + 3_000_000_000L;
     while (Probe.INTERRUPTED.get() == before && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -238,7 +235,7 @@ class WorkerServerTest {
 
   @Test
   void aFloodOfUnauthenticatedConnectionsIsCappedAndServiceResumes() throws Exception {
-    RpcClient existing = worker.client();
+    Connection existing = worker.client();
     List<RawMaster> flood = new ArrayList<>();
     try {
       for (int i = 0; i < WorkerServer.MAX_HANDSHAKING; i++) {
@@ -268,9 +265,26 @@ class WorkerServerTest {
     }
   }
 
-  private static TransportConfig withLimits(int maxFrame, int maxInFlight) {
+  @Test
+  void silentMasterIsDropped() throws Exception {
+    worker.close();
     TransportConfig d = TransportConfig.defaults();
-    return new TransportConfig(maxFrame, d.maxDecompressedBytes(), maxInFlight, d.compressThresholdBytes(),
-        d.compressionLevel(), d.callTimeout(), d.connectTimeout(), d.heartbeatInterval(), d.writeQueueMaxBytes());
+    worker = new TestWorker(new TransportConfig(d.maxMessageBytes(), d.maxInFlight(), d.compressThresholdBytes(),
+        d.compressionLevel(), d.callTimeout(), d.connectTimeout(), Duration.ofSeconds(1), d.writeQueueMaxBytes(),
+        d.runawayGrace()));
+    try (RawMaster silent = RawMaster.authenticated(worker.port(), TestWorker.SECRET)) {
+      assertTrue(silent.closedByPeer(8000), "a master that sends nothing is dropped after 3 heartbeat intervals");
+    }
+  }
+
+  private static TransportConfig withLimits(int maxInFlight) {
+    TransportConfig d = TransportConfig.defaults();
+    return new TransportConfig(d.maxMessageBytes(), maxInFlight, d.compressThresholdBytes(), d.compressionLevel(),
+        d.callTimeout(), d.connectTimeout(), d.heartbeatInterval(), d.writeQueueMaxBytes(), d.runawayGrace());
+  }
+
+  private static Messages.InvokeMethod sleep(int millis) {
+    return new Messages.InvokeMethod(Probe.class.getName(), "sleepThenAnswer", new String[] {"int"},
+        new Object[] {millis}, null);
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ddl.master.Cluster;
 import ddl.master.ProxyWorker;
 import ddl.master.WorkerProcesses;
+import ddl.transport.CallOptions;
 import ddl.transport.CallTimeoutException;
 import ddl.transport.WorkerUnavailableException;
 import ddl.transport.testing.RawMaster;
@@ -101,10 +102,10 @@ class ConnectionFaultsTest {
   void perCallDeadlineOverridesTheDefault() throws Exception {
     try (WorkerProcesses workers = WorkerProcesses.start(1, dir, FAST_HEARTBEAT);
         Cluster cluster = Cluster.connect(workers.config()).await()) {
-      Throwable e = failure(cluster.worker(0).call(ctx -> {
+      Throwable e = failure(cluster.worker(0).with(CallOptions.timeout(Duration.ofMillis(400))).call(ctx -> {
         Thread.sleep(5000);
         return 1;
-      }, Duration.ofMillis(400)));
+      }));
       assertInstanceOf(CallTimeoutException.class, e);
       assertTrue(e.getMessage().contains("deadline"), e.getMessage());
       assertEquals(7, cluster.worker(0).call(ctx -> 7).await(), "the connection is still usable");

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ddl.master.Cluster;
 import ddl.master.WorkerProcesses;
-import ddl.transport.ClassPolicy;
-import ddl.transport.Frame;
-import ddl.transport.FrameKind;
-import ddl.transport.Messages;
-import ddl.transport.PayloadCodec;
 import ddl.transport.TransportConfig;
+import ddl.transport.wire.ClassPolicy;
+import ddl.transport.wire.Frame;
+import ddl.transport.wire.FrameKind;
+import ddl.transport.wire.Messages;
+import ddl.transport.wire.PayloadCodec;
 import ddl.transport.testing.RawMaster;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -37,7 +37,7 @@ class FuzzedFramesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    workers = WorkerProcesses.start(1, dir, "transport: {max_frame_bytes: 8388608, max_decompressed_bytes: 16777216}\n");
+    workers = WorkerProcesses.start(1, dir, "transport: {max_message_bytes: 16777216}\n");
     cluster = Cluster.connect(workers.config()).await();
   }
 
@@ -144,7 +144,7 @@ class FuzzedFramesTest {
     b.appendByte(random.nextInt(odds * 2) == 0 ? (byte) random.nextInt() : Frame.VERSION);
     byte kind = preAuth || random.nextInt(odds) == 0 ? (byte) (1 + random.nextInt(8)) : FrameKind.REQUEST.code();
     b.appendByte(random.nextInt(odds * 3) == 0 ? (byte) random.nextInt() : kind);
-    b.appendByte((byte) random.nextInt(2));
+    b.appendByte((byte) random.nextInt(4)); // compressed, more frames follow, both, neither
     b.appendLong(random.nextLong());
     b.appendBytes(payload);
     if (random.nextInt(preAuth ? 5 : 2000) == 0) {
@@ -161,7 +161,7 @@ class FuzzedFramesTest {
       case 2 -> new Messages.HasClasses(java.util.List.of("a.B", "c.D"));
       default -> new Messages.Get("k");
     };
-    byte[] bytes = codec.encodeFrame(FrameKind.REQUEST, random.nextLong(), message).getBytes();
+    byte[] bytes = io.netty.buffer.ByteBufUtil.getBytes(codec.encodeFrame(FrameKind.REQUEST, random.nextLong(), message));
     int flips = 1 + random.nextInt(4);
     for (int i = 0; i < flips; i++) {
       int at = 15 + random.nextInt(Math.max(1, bytes.length - 15));

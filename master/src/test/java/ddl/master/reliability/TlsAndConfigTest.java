@@ -10,6 +10,7 @@ import ddl.master.WorkerProcesses;
 import ddl.transport.ClusterConfig;
 import ddl.transport.DdlException;
 import ddl.transport.TlsConfig;
+import ddl.transport.TransportConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ class TlsAndConfigTest {
     String yaml = "";
     if (tls) {
       Path[] pair = keyPair();
-      yaml = "tls: {enabled: true, key: " + pair[0] + ", certificate: " + pair[1] + "}\ntransport: {connect_timeout_seconds: 2}\n";
+      yaml = "tls: {enabled: true, key: " + pair[0] + ", certificate: " + pair[1] + "}\n";
     }
     try (WorkerProcesses workers = WorkerProcesses.start(1, dir, yaml);
         Cluster cluster = Cluster.connect(workers.config()).await()) {
@@ -58,8 +59,12 @@ class TlsAndConfigTest {
       assertEquals(42f, back[299_999]);
       if (tls) {
         ClusterConfig plain = workers.config();
-        ClusterConfig withoutTls = new ClusterConfig(plain.source(), plain.workers(), plain.secret(),
-            plain.transport(), TlsConfig.disabled());
+        TransportConfig t = plain.transport();
+        TransportConfig quick = new TransportConfig(t.maxMessageBytes(), t.maxInFlight(), t.compressThresholdBytes(),
+            t.compressionLevel(), t.callTimeout(), java.time.Duration.ofSeconds(2), t.heartbeatInterval(),
+            t.writeQueueMaxBytes(), t.runawayGrace());
+        ClusterConfig withoutTls = new ClusterConfig(plain.source(), plain.workers(), plain.secret(), quick,
+            TlsConfig.disabled());
         assertThrows(DdlException.class, () -> Cluster.connect(withoutTls).await(),
             "a plaintext master cannot talk to a TLS worker");
       }

@@ -1,6 +1,5 @@
 package ddl.master.train;
 
-import ddl.transport.Messages.RemoteError;
 import ddl.transport.RemoteException;
 import ddl.transport.WorkerUnavailableException;
 import io.vertx.core.Future;
@@ -75,8 +74,9 @@ final class FlakyReplicas implements Replicas {
 
   private <T> Future<T> failure(int worker) {
     if (remoteBug[worker]) {
-      RemoteError error = RemoteError.of(new IllegalStateException("a bug in the worker's code"));
-      return Future.failedFuture(new RemoteException(address(worker), "gradient", error));
+      IllegalStateException bug = new IllegalStateException("a bug in the worker's code");
+      return Future.failedFuture(new RemoteException(address(worker), "gradient", new RemoteException.RemoteCause(
+          bug.getClass().getName(), bug.getMessage(), bug.getStackTrace(), null)));
     }
     return Future.failedFuture(new WorkerUnavailableException(address(worker),
         "gradient failed: the connection closed", null));

@@ -34,11 +34,19 @@ class SeveralHostsTrainingSurvivesACutLinkTest {
         WorkerProcesses workers = WorkerProcesses.start(addresses, i -> NetnsHosts.inHost(i + 1), dir, TRANSPORT)) {
       String[] args = LossRuns.args(workers.configFile(), dir);
       long[] cutAt = new long[1];
-      TrainingResult r = LossRuns.run(TaskSyncSgd.NAME, TrainingRun.Mode.SYNC, args,
-          LossRuns.once(1, step -> step == 5, () -> {
-            hosts.link(2, false);
-            cutAt[0] = System.nanoTime();
-          }));
+      TrainingResult r;
+      try {
+        r = LossRuns.run(TaskSyncSgd.NAME, TrainingRun.Mode.SYNC, args,
+            LossRuns.once(1, step -> step == 5, () -> {
+              hosts.link(2, false);
+              cutAt[0] = System.nanoTime();
+            }));
+      } catch (RuntimeException e) {
+        for (int i = 0; i < 3; i++) {
+          System.out.println("--- worker " + i + " log:\n" + workers.log(i));
+        }
+        throw e;
+      }
 
       System.out.printf(Locale.ROOT, "sync SGD on 3 hosts, host 2 cut off in epoch 2: test accuracy %s%n",
           r.history().stream().map(e -> String.format(Locale.ROOT, "%.4f", e.testAccuracy())).toList());

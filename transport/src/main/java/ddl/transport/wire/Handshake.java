@@ -1,0 +1,242 @@
+package ddl.transport.wire;
+
+import ddl.transport.AuthenticationException;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The challenge-response that opens every connection, before any other frame:
+ * <ol>
+ *   <li>listener: {@code HELLO(nonceL, contract)}</li>
+ *   <li>dialer: {@code AUTH(role, nonceD, HMAC(secret, role | listener | contract | nonceL | nonceD), contract)}</li>
+ *   <li>listener: {@code AUTH_OK(HMAC(secret, "worker" | listener | contract | nonceD | nonceL))}</li>
+ * </ol>
+ * where {@code listener} is the worker's {@code host:port} as config.yml lists it, {@code role} is
+ * {@link Role#MASTER} or {@link Role#PEER} (another worker), and {@code contract} is the
+ * {@link WireContract} fingerprint with the DDL version. Fresh nonces on both sides make a recorded
+ * handshake useless on another connection; the address makes a proof meant for one worker useless
+ * on another; a contract mismatch is reported with both versions before any payload is decoded.
+ * A listener that refuses says why in a {@code REFUSED} frame, then closes.
+ */
+public final class Handshake {
+  /** Bytes of each nonce. */
+  public static final int NONCE_BYTES = 32;
+  /** Bytes of each proof (HMAC-SHA256). */
+  public static final int PROOF_BYTES = 32;
+  private static final int FINGERPRINT_BYTES = 8;
+  private static final int MAX_VERSION_BYTES = 40;
+  /** Largest payload before authentication (a REFUSED reason is cut to fit). */
+  public static final int MAX_PAYLOAD = 256;
+  /** The largest frame accepted before the peer has authenticated. */
+  public static final int PRE_AUTH_MAX_FRAME = Frame.HEADER_BYTES + MAX_PAYLOAD;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Who dials. */
+  public enum Role {
+    /** A master: runs code on the worker. */
+    MASTER(1, "master"),
+    /** Another worker of the cluster: delivers to mailboxes (collectives). */
+    PEER(2, "peer");
+
+    final byte code;
+    final String label;
+
+    Role(int code, String label) {
+      this.code = (byte) code;
+      this.label = label;
+    }
+
+    static Role of(byte code) {
+      for (Role r : values()) {
+        if (r.code == code) {
+          return r;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** The listener refuses the connection for {@code reason} (sent to the dialer, then closed). */
+  public static final class Refusal extends RuntimeException {
+    public Refusal(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  private Handshake() {}
+
+  public static byte[] nonce() {
+    byte[] nonce = new byte[NONCE_BYTES];
+    RANDOM.nextBytes(nonce);
+    return nonce;
+  }
+
+  /** HMAC-SHA256 of {@code role | listener | contract | first | second} under the shared secret. */
+  public static byte[] proof(String secret, String role, String listener, byte[] first, byte[] second) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.update(role.getBytes(StandardCharsets.US_ASCII));
+      mac.update((byte) 0);
+      mac.update(listener.getBytes(StandardCharsets.UTF_8));
+      mac.update((byte) 0);
+      mac.update(fingerprintBytes());
+      mac.update(first);
+      mac.update(second);
+      return mac.doFinal();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+    }
+  }
+
+  /** Constant-time comparison. */
+  public static boolean matches(byte[] expected, byte[] actual) {
+    return MessageDigest.isEqual(expected, actual);
+  }
+
+  private static byte[] fingerprintBytes() {
+    return HexFormat.of().parseHex(WireContract.fingerprint());
+  }
+
+  private static void writeContract(ByteBuf out) {
+    out.writeBytes(fingerprintBytes());
+    byte[] version = WireContract.version().getBytes(StandardCharsets.UTF_8);
+    int n = Math.min(version.length, MAX_VERSION_BYTES);
+    out.writeByte(n);
+    out.writeBytes(version, 0, n);
+  }
+
+  /** The peer's contract, or null if the bytes are malformed. */
+  private static String[] readContract(ByteBuf in) {
+    if (in.readableBytes() < FINGERPRINT_BYTES + 1) {
+      return null;
+    }
+    byte[] fp = new byte[FINGERPRINT_BYTES];
+    in.readBytes(fp);
+    int n = in.readUnsignedByte();
+    if (n > MAX_VERSION_BYTES || in.readableBytes() != n) {
+      return null;
+    }
+    byte[] version = new byte[n];
+    in.readBytes(version);
+    return new String[] {HexFormat.of().formatHex(fp), new String(version, StandardCharsets.UTF_8)};
+  }
+
+  private static String mismatch(String who, String[] theirs) {
+    return who + " runs DDL " + theirs[1] + " (wire contract " + theirs[0] + ") and this side DDL "
+        + WireContract.version() + " (wire contract " + WireContract.fingerprint()
+        + "); they cannot talk: run the same DDL build on master and workers";
+  }
+
+  /** The dialing side's steps. */
+  public static final class Dialer {
+    private final String secret;
+    private final String listener;
+    private final Role role;
+    private final byte[] nonce = nonce();
+    private byte[] listenerNonce;
+
+    public Dialer(String secret, String listener, Role role) {
+      this.secret = secret;
+      this.listener = listener;
+      this.role = role;
+    }
+
+    /** The answer to the listener's HELLO: an AUTH payload. */
+    public ByteBuf onHello(ByteBuf hello) {
+      if (listenerNonce != null || hello.readableBytes() < NONCE_BYTES) {
+        throw new AuthenticationException("worker " + listener + " sent a malformed greeting; is it a DDL worker?");
+      }
+      listenerNonce = new byte[NONCE_BYTES];
+      hello.readBytes(listenerNonce);
+      String[] contract = readContract(hello);
+      if (contract == null) {
+        throw new AuthenticationException("worker " + listener + " sent a malformed greeting; is it a DDL worker"
+            + " of the same version (this side runs " + WireContract.version() + ")?");
+      }
+      if (!contract[0].equals(WireContract.fingerprint())) {
+        throw new AuthenticationException(mismatch("worker " + listener, contract));
+      }
+      ByteBuf auth = io.netty.buffer.Unpooled.buffer(MAX_PAYLOAD);
+      auth.writeByte(role.code);
+      auth.writeBytes(nonce);
+      auth.writeBytes(proof(secret, role.label, listener, listenerNonce, nonce));
+      writeContract(auth);
+      return auth;
+    }
+
+    /** Checks the listener's proof. */
+    public void onAuthOk(ByteBuf ok) {
+      byte[] proof = new byte[PROOF_BYTES];
+      if (listenerNonce == null || ok.readableBytes() != PROOF_BYTES) {
+        throw new AuthenticationException("worker " + listener + " broke the handshake; is it a DDL worker?");
+      }
+      ok.readBytes(proof);
+      if (!matches(proof(secret, "worker", listener, nonce, listenerNonce), proof)) {
+        throw new AuthenticationException("worker " + listener + " does not know the shared secret; use the same"
+            + " secret everywhere (config.yml key 'secret', or DDL_SECRET)");
+      }
+    }
+  }
+
+  /** The listening (worker) side's steps. */
+  public static final class Listener {
+    private final String secret;
+    private final String self;
+    private final byte[] nonce = nonce();
+
+    public Listener(String secret, String self) {
+      this.secret = secret;
+      this.self = self;
+    }
+
+    /** The first frame's payload. */
+    public ByteBuf hello() {
+      ByteBuf hello = io.netty.buffer.Unpooled.buffer(MAX_PAYLOAD);
+      hello.writeBytes(nonce);
+      writeContract(hello);
+      return hello;
+    }
+
+    /** What an accepted AUTH gives: the dialer's role and the AUTH_OK payload. */
+    public record Accepted(Role role, ByteBuf answer) {}
+
+    /** Checks the dialer's AUTH; a {@link Refusal} says why it is refused. */
+    public Accepted onAuth(ByteBuf auth) {
+      if (auth.readableBytes() < 1 + NONCE_BYTES + PROOF_BYTES) {
+        throw new Refusal("malformed handshake");
+      }
+      Role role = Role.of(auth.readByte());
+      byte[] dialerNonce = new byte[NONCE_BYTES];
+      auth.readBytes(dialerNonce);
+      byte[] proof = new byte[PROOF_BYTES];
+      auth.readBytes(proof);
+      String[] contract = readContract(auth);
+      if (role == null || contract == null) {
+        throw new Refusal("malformed handshake");
+      }
+      if (!contract[0].equals(WireContract.fingerprint())) {
+        throw new Refusal(mismatch("the master", contract).replace("this side", "worker " + self));
+      }
+      if (!matches(proof(secret, role.label, self, nonce, dialerNonce), proof)) {
+        throw new Refusal("wrong secret: worker " + self + " was started with another one; use the same secret"
+            + " everywhere (config.yml key 'secret', or DDL_SECRET)");
+      }
+      ByteBuf answer = io.netty.buffer.Unpooled.wrappedBuffer(proof(secret, "worker", self, dialerNonce, nonce));
+      return new Accepted(role, answer);
+    }
+  }
+
+  /** A REFUSED frame's payload: the reason, cut to fit before authentication. */
+  public static byte[] refusal(String reason) {
+    byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+    return bytes.length <= MAX_PAYLOAD ? bytes : java.util.Arrays.copyOf(bytes, MAX_PAYLOAD);
+  }
+}
