@@ -1,5 +1,6 @@
 package ddl.master;
 
+import ddl.transport.AuthenticationException;
 import ddl.transport.ClusterConfig;
 import ddl.transport.DdlException;
 import ddl.transport.Messages.WorkerStats;
@@ -50,10 +51,15 @@ public final class Cluster implements AutoCloseable {
     }
     return Future.join(connecting).transform(ar -> {
       List<ProxyWorker> reachable = new ArrayList<>();
+      List<String> refused = new ArrayList<>();
       for (int i = 0; i < connecting.size(); i++) {
         Future<ProxyWorker> f = connecting.get(i);
         if (f.succeeded()) {
           reachable.add(f.result());
+        } else if (f.cause() instanceof AuthenticationException) {
+          refused.add(f.cause().getMessage());
+          LOG.warning("skipping " + config.workers().get(i) + ": it answers but the handshake failed ("
+              + f.cause().getMessage() + ")");
         } else {
           LOG.info("skipping " + config.workers().get(i) + ": not reachable (start it, or pass --workers N to"
               + " use only the first N)");
@@ -61,6 +67,12 @@ public final class Cluster implements AutoCloseable {
       }
       if (reachable.isEmpty()) {
         vertx.close();
+        if (!refused.isEmpty()) {
+          return Future.failedFuture(new AuthenticationException(refused.size() + " of the " + config.workers().size()
+              + " workers in " + config.source() + " answered but refused this master's handshake; most often the"
+              + " secret differs: use the workers' secret (key 'secret', or the environment variable DDL_SECRET):\n  "
+              + String.join("\n  ", refused)));
+        }
         return Future.failedFuture(new DdlException("none of the " + config.workers().size() + " workers in "
             + config.source() + " answers; start them with scripts/start N"));
       }
