@@ -65,22 +65,22 @@ public final class Cluster implements AutoCloseable {
       if (!refused.isEmpty() || reachable.isEmpty()) {
         reachable.forEach(ProxyWorker::close);
         vertx.close();
-        return Future.failedFuture(refused.isEmpty()
-            ? new DdlException("none of the " + config.workers().size() + " workers in " + config.source()
-                + " answers; start them with scripts/start N")
-            : new AuthenticationException(String.join("\n", refused)));
+        if (!refused.isEmpty()) {
+          return Future.failedFuture(new AuthenticationException(refused.size() + " of the " + config.workers().size()
+              + " workers in " + config.source() + " answered but refused this master's handshake; most often the"
+              + " secret differs: use the workers' secret (key 'secret', or the environment variable DDL_SECRET):\n  "
+              + String.join("\n  ", refused)));
+        }
+        return Future.failedFuture(new DdlException("none of the " + config.workers().size() + " workers in "
+            + config.source() + " answers; start them with scripts/start N"));
       }
       List<WorkerAddress> used = new ArrayList<>();
       List<ProxyWorker> renumbered = new ArrayList<>();
       for (ProxyWorker w : reachable) {
         used.add(config.workers().get(w.index()));
+        renumbered.add(w.renumbered(renumbered.size()));
       }
-      Cluster cluster = new Cluster(vertx, config.withWorkers(used), reachable);
-      for (int i = 0; i < reachable.size(); i++) {
-        renumbered.add(reachable.get(i).renumbered(i));
-        cluster.workers.set(i, renumbered.get(i));
-      }
-      return Future.succeededFuture(cluster);
+      return Future.succeededFuture(new Cluster(vertx, config.withWorkers(used), renumbered));
     });
   }
 

@@ -3,104 +3,161 @@ package ddl.master;
 import ddl.transport.ClusterConfig;
 import ddl.transport.DdlException;
 import ddl.transport.WorkerAddress;
+import ddl.transport.cli.CommandLines;
+import ddl.transport.cli.Range;
+import ddl.transport.cli.UsageException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The cluster operations scripts/start and scripts/shutdown need: wait until workers answer a
  * ping, show their status, ask them to shut down. Run with {@code --help}.
  */
+@Command(name = "ClusterTool", description = "Cluster operations for scripts/start and scripts/shutdown.",
+    subcommands = {ClusterTool.Status.class, ClusterTool.Shutdown.class, ClusterTool.ListWorkers.class},
+    footer = {"", "Exit status: 0 when every worker asked about answered (shutdown: 0 unless the config is bad),",
+        "1 when one did not, 2 for a bad command line or config."})
 public final class ClusterTool {
-  private static final String USAGE = """
-      Usage: ClusterTool COMMAND [--config FILE] [--only HOST:PORT,...] [--wait SECONDS]
-        status     ping every worker of the config (or --only those) and show its figures;
-                   with --wait, retry until all answer or the time is up
-        shutdown   ask every reachable worker to finish its calls and exit
-        list       print "index host port" for each worker of the config
-      Exit status: 0 when every worker asked about answered (shutdown: always 0 unless the config is bad).
-      """;
-
   private ClusterTool() {}
 
-  public static void main(String[] args) {
-    if (args.length == 0 || Arrays.asList(args).contains("--help")) {
-      System.out.print(USAGE);
-      return;
+  /** The config and which of its workers a command is about. */
+  static final class Workers {
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "config.yml",
+        description = "cluster configuration (default: ${DEFAULT-VALUE})")
+    String config;
+    @Option(names = "--only", paramLabel = "HOST:PORT", split = ",",
+        description = "only these workers (comma-separated) instead of every worker of the config")
+    List<String> only;
+
+    ClusterConfig cluster() {
+      return ClusterConfig.load(config);
     }
-    String config = "config.yml";
-    String only = null;
-    int waitSeconds = 0;
-    for (int i = 1; i < args.length; i++) {
-      switch (args[i]) {
-        case "--config" -> config = args[++i];
-        case "--only" -> only = args[++i];
-        case "--wait" -> waitSeconds = Integer.parseInt(args[++i]);
-        default -> fail("unknown option '" + args[i] + "'\n" + USAGE);
-      }
-    }
-    try {
-      ClusterConfig cluster = ClusterConfig.load(config);
-      List<WorkerAddress> targets = only == null ? cluster.workers()
-          : Arrays.stream(only.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(WorkerAddress::parse).toList();
-      int code = switch (args[0]) {
-        case "status" -> status(cluster, targets, waitSeconds);
-        case "shutdown" -> shutdown(cluster, targets);
-        case "list" -> {
-          for (int i = 0; i < cluster.workers().size(); i++) {
-            System.out.println(i + " " + cluster.workers().get(i).host() + " " + cluster.workers().get(i).port());
-          }
-          yield 0;
-        }
-        default -> {
-          fail("unknown command '" + args[0] + "'\n" + USAGE);
-          yield 2;
-        }
-      };
-      System.exit(code);
-    } catch (DdlException | IllegalArgumentException e) {
-      fail(e.getMessage());
+
+    List<WorkerAddress> targets(ClusterConfig cluster) {
+      return only == null ? cluster.workers()
+          : only.stream().map(String::trim).filter(s -> !s.isEmpty()).map(WorkerAddress::parse).toList();
     }
   }
 
-  private static int status(ClusterConfig config, List<WorkerAddress> targets, int waitSeconds) {
+  @Command(name = "status", description = {"Pings every worker of the config (or --only those) and shows its "
+      + "figures; with --wait, retries until all answer or the time is up."})
+  static final class Status {
+    @Mixin
+    Workers workers;
+    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "0",
+        description = "keep trying for this long (default: ${DEFAULT-VALUE}, one try)")
+    @Range(min = 0, max = 86_400)
+    int waitSeconds;
+    @Option(names = "--watch", paramLabel = "PID", split = ",",
+        description = "stop waiting as soon as one of these processes has exited (scripts/start passes the"
+            + " supervisors it started)")
+    List<Long> watch = List.of();
+  }
+
+  @Command(name = "shutdown", description = "Asks every reachable worker of the config (or --only those) to finish"
+      + " its calls and exit.")
+  static final class Shutdown {
+    @Mixin
+    Workers workers;
+  }
+
+  @Command(name = "list", description = "Prints \"index host port\" for each worker of the config.")
+  static final class ListWorkers {
+    @Mixin
+    Workers workers;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out));
+  }
+
+  /** Runs the tool; its exit status. */
+  static int run(String[] args, PrintStream out) {
+    try {
+      CommandLine cl = CommandLines.create(new ClusterTool());
+      ParseResult parsed = CommandLines.parse(cl, args);
+      if (parsed == null) {
+        return 0;
+      }
+      if (!parsed.hasSubcommand()) {
+        throw new UsageException("ClusterTool", "say which command: status, shutdown or list");
+      }
+      Object command = parsed.subcommand().commandSpec().userObject();
+      return switch (command) {
+        case Status s -> {
+          ClusterConfig cluster = s.workers.cluster();
+          yield status(cluster, s.workers.targets(cluster), s.waitSeconds, s.watch, out);
+        }
+        case Shutdown s -> {
+          ClusterConfig cluster = s.workers.cluster();
+          yield shutdown(cluster, s.workers.targets(cluster), out);
+        }
+        case ListWorkers l -> {
+          List<WorkerAddress> all = l.workers.cluster().workers();
+          for (int i = 0; i < all.size(); i++) {
+            out.println(i + " " + all.get(i).host() + " " + all.get(i).port());
+          }
+          yield 0;
+        }
+        default -> throw new IllegalStateException("no such command: " + command);
+      };
+    } catch (UsageException e) {
+      System.err.println(e.oneLine());
+      return CommandLines.USAGE;
+    } catch (DdlException | IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return CommandLines.USAGE;
+    }
+  }
+
+  private static int status(ClusterConfig config, List<WorkerAddress> targets, int waitSeconds, List<Long> watch,
+      PrintStream out) {
     Vertx vertx = Vertx.vertx();
     long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
     try {
-      List<WorkerAddress> pending = new ArrayList<>(targets);
-      String lastError = "";
+      Map<WorkerAddress, String> down = new LinkedHashMap<>();
+      targets.forEach(a -> down.put(a, "not tried"));
       while (true) {
-        List<WorkerAddress> still = new ArrayList<>();
-        for (WorkerAddress address : pending) {
+        for (WorkerAddress address : List.copyOf(down.keySet())) {
           ProxyWorker w = null;
           try {
             w = ProxyWorker.connect(vertx, config, address, 0).await();
             long rtt = w.ping().await();
             var stats = w.stats().await();
-            System.out.printf("%-21s up   ping %7.2f ms  uptime %6.1f s  sessions %d  calls %,d  heap %,d MiB%n",
+            out.printf("%-21s up   ping %7.2f ms  uptime %6.1f s  sessions %d  calls %,d  heap %,d MiB%n",
                 address, rtt / 1e6, stats.uptimeMillis() / 1000.0, stats.sessions() - 1, stats.callsServed(),
                 stats.heapUsedBytes() >> 20);
             w.close().await();
+            down.remove(address);
           } catch (RuntimeException e) {
-            still.add(address);
-            lastError = e.getMessage();
+            down.put(address, e.getMessage());
             if (w != null) {
               w.close();
             }
           }
         }
-        if (still.isEmpty()) {
+        if (down.isEmpty()) {
           return 0;
         }
-        if (System.nanoTime() > deadline) {
-          for (WorkerAddress address : still) {
-            System.out.printf("%-21s DOWN (%s)%n", address, lastError);
+        String gone = watch.stream().filter(pid -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true))
+            .findFirst().map(pid -> "process " + pid + " has exited").orElse(null);
+        if (System.nanoTime() > deadline || gone != null) {
+          down.forEach((address, error) -> out.printf("%-21s DOWN (%s)%n", address, error));
+          if (gone != null) {
+            out.println("stopped waiting: " + gone);
           }
           return 1;
         }
-        pending = still;
         sleep(200);
       }
     } finally {
@@ -108,17 +165,17 @@ public final class ClusterTool {
     }
   }
 
-  private static int shutdown(ClusterConfig config, List<WorkerAddress> targets) {
+  private static int shutdown(ClusterConfig config, List<WorkerAddress> targets, PrintStream out) {
     Vertx vertx = Vertx.vertx();
     try {
       List<Future<String>> results = new ArrayList<>();
       for (WorkerAddress address : targets) {
         results.add(ProxyWorker.connect(vertx, config, address, 0)
-            .compose(w -> w.shutdown().map(v -> address + " stopped"))
-            .recover(e -> Future.succeededFuture(address + " not running (" + e.getMessage().lines().findFirst()
+            .compose(w -> w.shutdown().map(v -> address + " asked to stop"))
+            .recover(e -> Future.succeededFuture(address + " not reached (" + e.getMessage().lines().findFirst()
                 .orElse("") + ")")));
       }
-      results.forEach(f -> System.out.println(f.await()));
+      results.forEach(f -> out.println(f.await()));
       return 0;
     } finally {
       vertx.close().await();
@@ -131,10 +188,5 @@ public final class ClusterTool {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static void fail(String message) {
-    System.err.println("error: " + message);
-    System.exit(2);
   }
 }

@@ -1,6 +1,10 @@
 package ddl.tasks;
 
+import ddl.transport.ConfigException;
 import ddl.transport.DdlException;
+import ddl.transport.cli.CommandLines;
+import ddl.transport.cli.ProjectVersion;
+import ddl.transport.cli.UsageException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,17 +35,27 @@ public final class TaskMain {
       System.out.println("Usage: scripts/task NAME [options]   (scripts/task NAME --help for a task's options)");
       System.out.println("Tasks:");
       SUMMARIES.forEach((k, v) -> System.out.printf("  %-12s %s%n", k, v));
+      System.out.println("Exit codes: 0 done, 1 the task failed, 2 bad options or configuration.");
+      return;
+    }
+    if (args[0].equals("--version") || args[0].equals("-V")) {
+      for (String line : new ProjectVersion().getVersion()) {
+        System.out.println(line);
+      }
       return;
     }
     Consumer<String[]> task = TASKS.get(args[0]);
     if (task == null) {
-      System.err.println("unknown task '" + args[0] + "'; tasks: " + String.join(", ", TASKS.keySet()));
-      System.exit(2);
+      CommandLines.exitWithUsageError(new UsageException("scripts/task", "unknown task '" + args[0] + "'; tasks: "
+          + String.join(", ", TASKS.keySet())));
     }
     run(() -> task.accept(Arrays.copyOfRange(args, 1, args.length)));
   }
 
-  /** Runs a task body; prints expected failures as one clear line and exits non-zero. */
+  /**
+   * Runs a task body; prints expected failures as one clear line and exits: 2 for options or a
+   * configuration the task cannot use, 1 for a task that failed (workers lost, refused, ...).
+   */
   static void run(Runnable body) {
     System.setProperty("ai.djl.offline", "true");
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
@@ -49,9 +63,14 @@ public final class TaskMain {
     }
     try {
       body.run();
-    } catch (IllegalArgumentException | DdlException e) {
+    } catch (UsageException e) {
+      CommandLines.exitWithUsageError(e);
+    } catch (IllegalArgumentException | ConfigException e) {
       System.err.println("error: " + e.getMessage());
-      System.exit(2);
+      System.exit(CommandLines.USAGE);
+    } catch (DdlException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(1);
     }
     System.exit(0);
   }

@@ -2,94 +2,45 @@ package ddl.tasks;
 
 import ddl.master.Cluster;
 import ddl.transport.ClusterConfig;
-import java.util.LinkedHashMap;
+import ddl.transport.cli.CommandLines;
+import ddl.transport.cli.Range;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Command-line flags of a task main: {@code --name value} pairs and bare switches, with the flags
- * every task shares ({@code --config}, {@code --workers}, {@code --help}) and a usage text.
+ * The flags every task main shares ({@code --config}, {@code --workers}), as a picocli mixin
+ * ({@code @Mixin TaskOptions task;} in a task's flags class), and the parsing of a task's
+ * command line: {@code --help}, {@code --version}, typed options with ranges, usage errors.
  */
 public final class TaskOptions {
-  private final String task;
-  private final String usage;
-  private final Map<String, String> values = new LinkedHashMap<>();
-
-  private TaskOptions(String task, String usage) {
-    this.task = task;
-    this.usage = usage;
-  }
+  @Option(names = "--config", paramLabel = "FILE", description = "cluster configuration (default ${DEFAULT-VALUE})")
+  private String config = "config.yml";
+  @Option(names = "--workers", paramLabel = "N", description = "use the first N workers of the config, all of which"
+      + " must answer (default: every worker of the config that answers)")
+  @Range(min = 1)
+  private Integer workers;
+  @Spec(Spec.Target.MIXEE)
+  private CommandSpec task;
 
   /**
-   * Parses {@code args}. {@code flags} maps each known flag (without dashes) to its help line; a
-   * flag whose help starts with "switch:" takes no value. Prints usage and returns null on --help;
-   * throws {@link IllegalArgumentException} for an unknown flag or a missing value.
+   * Parses {@code args} into {@code flags}, an object with picocli options and a {@code @Mixin
+   * TaskOptions}. Returns {@code flags}, or null after printing the usage or the version.
+   *
+   * @throws ddl.transport.cli.UsageException for an unknown option or a value the task cannot use
    */
-  public static TaskOptions parse(String task, String summary, Map<String, String> flags, String[] args) {
-    Map<String, String> all = new LinkedHashMap<>();
-    all.put("config", "FILE cluster configuration (default config.yml)");
-    all.put("workers", "N use the first N workers of the config, all of which must answer (default: every"
-        + " worker of the config that answers)");
-    all.putAll(flags);
-    all.put("help", "switch: show this text");
-    StringBuilder usage = new StringBuilder("Usage: scripts/task " + task + " [options]\n" + summary + "\n\n");
-    all.forEach((k, v) -> usage.append(String.format("  --%-16s %s%n", k, v.replace("switch: ", ""))));
-    TaskOptions options = new TaskOptions(task, usage.toString());
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--") || !all.containsKey(arg.substring(2))) {
-        throw new IllegalArgumentException("unknown option '" + arg + "'; see scripts/task " + task + " --help");
-      }
-      String name = arg.substring(2);
-      if (all.get(name).startsWith("switch:")) {
-        options.values.put(name, "true");
-      } else {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("option '" + arg + "' needs a value");
-        }
-        options.values.put(name, args[++i]);
-      }
-    }
-    if (options.has("help")) {
-      System.out.print(options.usage);
-      return null;
-    }
-    return options;
-  }
-
-  public boolean has(String name) {
-    return values.containsKey(name);
-  }
-
-  public String string(String name, String fallback) {
-    return values.getOrDefault(name, fallback);
-  }
-
-  public int integer(String name, int fallback) {
-    return (int) number(name, fallback);
-  }
-
-  public long number(String name, long fallback) {
-    String v = values.get(name);
-    try {
-      return v == null ? fallback : Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " needs a whole number, not '" + v + "'");
-    }
-  }
-
-  public double decimal(String name, double fallback) {
-    String v = values.get(name);
-    try {
-      return v == null ? fallback : Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " needs a number, not '" + v + "'");
-    }
+  public static <T> T parse(String task, T flags, String[] args) {
+    CommandLine cl = CommandLines.create(flags);
+    cl.setCommandName("scripts/task " + task);
+    return CommandLines.parse(cl, args) == null ? null : flags;
   }
 
   /** The config file, cut to the first {@code --workers} entries if given. */
   public ClusterConfig cluster() {
-    ClusterConfig config = ClusterConfig.load(string("config", "config.yml"));
-    return has("workers") ? config.firstWorkers(integer("workers", 0)) : config;
+    ClusterConfig loaded = ClusterConfig.load(config);
+    return workers != null ? loaded.firstWorkers(workers) : loaded;
   }
 
   /**
@@ -97,16 +48,12 @@ public final class TaskOptions {
    * answer), or without that flag every worker of the config that answers.
    */
   public Cluster connect() {
-    ClusterConfig config = cluster();
-    return (has("workers") ? Cluster.connectAll(config) : Cluster.connect(config)).await();
+    ClusterConfig cluster = cluster();
+    return (workers != null ? Cluster.connectAll(cluster) : Cluster.connect(cluster)).await();
   }
 
-  /** Every flag as given, for the run record. */
+  /** Every flag given on the command line, as typed, for the run record. */
   public Map<String, String> values() {
-    return values;
-  }
-
-  public String task() {
-    return task;
+    return CommandLines.given(task.commandLine().getParseResult());
   }
 }

@@ -3,6 +3,7 @@ package ddl.tasks;
 import ddl.master.Cluster;
 import ddl.master.ProxyWorker;
 import ddl.transport.RemoteFunction;
+import ddl.transport.cli.Range;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.nio.file.Path;
@@ -12,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Measures the transport against worker 0: sequential round-trip latency, pipelined calls per
@@ -24,21 +28,37 @@ public final class TaskPing {
     TaskMain.run(() -> run(args));
   }
 
+  /** The flags of {@code scripts/task ping}. */
+  @Command(description = "Measures round-trip latency, pipelined calls/s and bulk transfer on one worker connection.")
+  static final class Flags {
+    @Mixin
+    TaskOptions task;
+    @Option(names = "--seq", paramLabel = "N", description = "sequential pings (default ${DEFAULT-VALUE})")
+    @Range(min = 1, max = 100_000_000)
+    int seq = 20_000;
+    @Option(names = "--pipelined", paramLabel = "N", description = "pipelined calls (default ${DEFAULT-VALUE})")
+    @Range(min = 1, max = 1_000_000_000)
+    int pipelined = 300_000;
+    @Option(names = "--window", paramLabel = "N",
+        description = "calls kept in flight while pipelining (default ${DEFAULT-VALUE})")
+    @Range(min = 1, max = 1_000_000)
+    int window = 4096;
+    @Option(names = "--bulk-rounds", paramLabel = "N",
+        description = "round trips per bulk size (default ${DEFAULT-VALUE})")
+    @Range(min = 1, max = 10_000)
+    int bulkRounds = 7;
+  }
+
   static void run(String[] args) {
-    TaskOptions options = TaskOptions.parse("ping",
-        "Measures round-trip latency, pipelined calls/s and bulk transfer on one worker connection.",
-        Map.of("seq", "N sequential pings (default 20000)",
-            "pipelined", "N pipelined calls (default 300000)",
-            "window", "N calls kept in flight while pipelining (default 4096)",
-            "bulk-rounds", "N round trips per bulk size (default 7)"),
-        args);
-    if (options == null) {
+    Flags flags = TaskOptions.parse("ping", new Flags(), args);
+    if (flags == null) {
       return;
     }
-    int seq = options.integer("seq", 20_000);
-    int pipelined = options.integer("pipelined", 300_000);
-    int window = options.integer("window", 4096);
-    int bulkRounds = options.integer("bulk-rounds", 7);
+    TaskOptions options = flags.task;
+    int seq = flags.seq;
+    int pipelined = flags.pipelined;
+    int window = flags.window;
+    int bulkRounds = flags.bulkRounds;
     RunRecord record = new RunRecord("ping");
     record.put("parameters", options.values());
     try (Cluster cluster = options.connect()) {

@@ -3,11 +3,15 @@ package ddl.tasks;
 import ddl.master.Cluster;
 import ddl.tasks.remote.PrimeCounter;
 import ddl.transport.RemoteException;
+import ddl.transport.cli.Range;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Ships {@link PrimeCounter}, a class only the master has, to every worker: runs it by class and
@@ -21,14 +25,23 @@ public final class TaskRemoteCode {
     TaskMain.run(() -> run(args));
   }
 
+  /** The flags of {@code scripts/task remote-code}. */
+  @Command(description = "Ships a class that exists only on the master, runs it on every worker, shows a remote error.")
+  static final class Flags {
+    @Mixin
+    TaskOptions task;
+    @Option(names = "--limit", paramLabel = "N", description = "count primes below N (default ${DEFAULT-VALUE})")
+    @Range(min = 0, max = 1_000_000_000)
+    int limit = 2_000_000;
+  }
+
   static void run(String[] args) {
-    TaskOptions options = TaskOptions.parse("remote-code",
-        "Ships a class that exists only on the master, runs it on every worker, shows a remote error.",
-        Map.of("limit", "N count primes below N (default 2000000)"), args);
-    if (options == null) {
+    Flags flags = TaskOptions.parse("remote-code", new Flags(), args);
+    if (flags == null) {
       return;
     }
-    int limit = options.integer("limit", 2_000_000);
+    TaskOptions options = flags.task;
+    int limit = flags.limit;
     RunRecord record = new RunRecord("remote-code");
     record.put("parameters", options.values());
     try (Cluster cluster = options.connect()) {

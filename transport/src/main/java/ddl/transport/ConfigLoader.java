@@ -2,15 +2,19 @@ package ddl.transport;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -32,13 +36,20 @@ final class ConfigLoader {
   static final String SECRET_ENV = "DDL_SECRET";
 
   private final Path file;
+  private final UnaryOperator<String> environment;
 
-  private ConfigLoader(Path file) {
+  private ConfigLoader(Path file, UnaryOperator<String> environment) {
     this.file = file;
+    this.environment = environment;
   }
 
   static ClusterConfig load(Path file) {
-    return new ConfigLoader(file).load();
+    return load(file, System::getenv);
+  }
+
+  /** Loads {@code file}, reading environment variables through {@code environment}. */
+  static ClusterConfig load(Path file, UnaryOperator<String> environment) {
+    return new ConfigLoader(file, environment).load();
   }
 
   private ClusterConfig load() {
@@ -86,12 +97,59 @@ final class ConfigLoader {
       }
       workers.add(address);
     }
+    sameWorkerTwice(workers);
     return workers;
   }
 
+  /**
+   * Refuses two entries that name one worker in different words, such as 127.0.0.1:7303 and
+   * localhost:7303: the same port on hosts that resolve to a common address. Only entries that
+   * share a port are resolved; a name that does not resolve here is compared as written.
+   */
+  private void sameWorkerTwice(List<WorkerAddress> workers) {
+    Map<Integer, List<Integer>> byPort = new LinkedHashMap<>();
+    for (int i = 0; i < workers.size(); i++) {
+      byPort.computeIfAbsent(workers.get(i).port(), p -> new ArrayList<>()).add(i);
+    }
+    for (List<Integer> entries : byPort.values()) {
+      if (entries.size() < 2) {
+        continue;
+      }
+      List<Set<InetAddress>> resolved = entries.stream().map(i -> resolve(workers.get(i).host())).toList();
+      for (int a = 1; a < entries.size(); a++) {
+        for (int b = 0; b < a; b++) {
+          Set<InetAddress> common = new HashSet<>(resolved.get(a));
+          common.retainAll(resolved.get(b));
+          if (!common.isEmpty()) {
+            WorkerAddress first = workers.get(entries.get(b));
+            WorkerAddress second = workers.get(entries.get(a));
+            throw error("workers[" + entries.get(a) + "]", second + " is the same worker as workers[" + entries.get(b)
+                + "] " + first + " (both reach " + common.iterator().next().getHostAddress() + " port "
+                + first.port() + "); list each worker once");
+          }
+        }
+      }
+    }
+  }
+
+  private static Set<InetAddress> resolve(String host) {
+    try {
+      return new HashSet<>(List.of(InetAddress.getAllByName(host)));
+    } catch (UnknownHostException | SecurityException e) {
+      return Set.of();
+    }
+  }
+
   private String secret(Object value) {
-    String fromEnv = System.getenv(SECRET_ENV);
-    String secret = fromEnv != null && !fromEnv.isBlank() ? fromEnv : value == null ? null : String.valueOf(value);
+    String fromEnv = environment.apply(SECRET_ENV);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      if (fromEnv.length() < 16) {
+        throw new ConfigException("the environment variable " + SECRET_ENV + " is too short (" + fromEnv.length()
+            + " characters); use at least 16, or unset it to use key 'secret' of " + file);
+      }
+      return fromEnv;
+    }
+    String secret = value == null ? null : String.valueOf(value);
     if (secret == null || secret.isBlank()) {
       throw error("secret", "is missing; set a long random string (or the environment variable " + SECRET_ENV + ")");
     }

@@ -62,6 +62,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void oneWorkerWrittenTwoWaysIsRefusedNamingBothEntries() throws IOException {
+    String message = error("workers: [127.0.0.1:7301, 127.0.0.1:7303, localhost:7303]\nsecret: 0123456789abcdef\n");
+    assertTrue(message.contains("'workers[2]'") && message.contains("localhost:7303"), message);
+    assertTrue(message.contains("workers[1] 127.0.0.1:7303"), message);
+    assertTrue(message.contains("same worker"), message);
+    // Other ports, or hosts that do not resolve to a common address, are different workers.
+    ClusterConfig.load(write("workers: [127.0.0.1:7301, localhost:7302, 127.0.0.2:7301, no-such-host.invalid:7301]\n"
+        + "secret: 0123456789abcdef\n"));
+  }
+
+  @Test
+  void aShortSecretFromTheEnvironmentIsBlamedOnTheVariableNotTheFile() throws IOException {
+    Path file = write("workers: [a:1]\nsecret: a-long-enough-secret-in-the-file\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(file, name -> name.equals("DDL_SECRET") ? "abc" : null));
+    assertTrue(e.getMessage().contains("environment variable DDL_SECRET is too short (3 characters)"), e.getMessage());
+    assertFalse(e.getMessage().contains("key 'secret' is too short"), e.getMessage());
+    assertEquals("0123456789abcdef-from-env",
+        ConfigLoader.load(file, name -> name.equals("DDL_SECRET") ? "0123456789abcdef-from-env" : null).secret());
+  }
+
+  @Test
   void missingFileSaysWhatToDo() {
     ConfigException e = assertThrows(ConfigException.class, () -> ClusterConfig.load(dir.resolve("nope.yml")));
     assertTrue(e.getMessage().contains("--config"));

@@ -14,7 +14,7 @@ import java.util.logging.Logger;
  */
 final class Runaways {
   /** The exit code that asks the supervisor for a restart. */
-  static final int EXIT_CODE = 75;
+  static final int EXIT_CODE = WorkerExit.RESTART;
   private static final Logger LOG = Logger.getLogger(Runaways.class.getName());
   private static final long NOTICE_NANOS = TimeUnit.SECONDS.toNanos(5);
 

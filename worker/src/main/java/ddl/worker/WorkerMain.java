@@ -3,58 +3,58 @@ package ddl.worker;
 import ddl.transport.ClusterConfig;
 import ddl.transport.DdlException;
 import ddl.transport.WorkerAddress;
+import ddl.transport.cli.CommandLines;
+import ddl.transport.cli.Range;
+import ddl.transport.cli.UsageException;
 import io.vertx.core.Vertx;
 import java.util.logging.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Starts one worker process. Run with {@code --help} for the options. */
+/** Starts one worker process. Run with {@code --help} for the options, {@link WorkerExit} for its exit codes. */
+@Command(name = "ddl-worker", customSynopsis = "java -jar worker/target/ddl-worker.jar [options]",
+    description = "Starts a DDL worker: a server that runs the code masters ship to it.",
+    footer = {"", "Usually started by scripts/start N, which runs it under scripts/supervise and sets",
+        "OPT_OUT_TRACKING=true and TENSORFLOW_LIBRARY_PATH. Stop workers with scripts/shutdown.",
+        "Exit codes: 0 stopped on request, 2 bad options or configuration, 3 cannot listen,",
+        "75 left on purpose (restart me); anything else is a crash."})
 public final class WorkerMain {
-  private static final String USAGE = """
-      Usage: java -jar worker/target/ddl-worker.jar [options]
-      Starts a DDL worker: a server that runs the code masters ship to it.
-
-        --config FILE       cluster configuration (default: config.yml)
-        --index N           listen on the N-th entry (0-based) of 'workers' in the config
-        --listen HOST:PORT  listen on this address instead (must be reachable by the master)
-        --bind HOST         bind to this interface instead of the address's host (e.g. 0.0.0.0)
-        --gpu               compute on the GPU if the TensorFlow engine finds one (logged)
-        --help              show this text
-
-      Usually started by scripts/start N, which also sets OPT_OUT_TRACKING=true and
-      TENSORFLOW_LIBRARY_PATH. Stop workers with scripts/shutdown.
-      """;
+  @Option(names = "--config", paramLabel = "FILE", defaultValue = "config.yml",
+      description = "cluster configuration (default: ${DEFAULT-VALUE})")
+  private String configPath;
+  @Option(names = "--index", paramLabel = "N",
+      description = "listen on the N-th entry (0-based) of 'workers' in the config")
+  @Range(min = 0)
+  private Integer index;
+  @Option(names = "--listen", paramLabel = "HOST:PORT",
+      description = "listen on this address instead (must be reachable by the master)")
+  private String listen;
+  @Option(names = "--bind", paramLabel = "HOST",
+      description = "bind to this interface instead of the address's host (e.g. 0.0.0.0)")
+  private String bind;
+  @Option(names = "--gpu", description = "compute on the GPU if the TensorFlow engine finds one (logged)")
+  private boolean gpu;
 
   private WorkerMain() {}
 
   public static void main(String[] args) {
     Logging.configure();
     System.setProperty("ai.djl.offline", "true");
-    String configPath = "config.yml";
-    String listen = null;
-    String bind = null;
-    Integer index = null;
-    boolean gpu = false;
+    WorkerMain options = new WorkerMain();
     try {
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--help", "-h" -> {
-            System.out.print(USAGE);
-            return;
-          }
-          case "--config" -> configPath = value(args, ++i);
-          case "--index" -> index = Integer.parseInt(value(args, ++i));
-          case "--listen" -> listen = value(args, ++i);
-          case "--bind" -> bind = value(args, ++i);
-          case "--gpu" -> gpu = true;
-          default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
-        }
+      if (!CommandLines.parse(options, args)) {
+        return;
       }
-      ClusterConfig config = ClusterConfig.load(configPath);
-      WorkerAddress address = address(config, listen, index);
-      run(config, address, bind == null ? address.host() : bind, gpu ? "gpu" : "cpu");
-    } catch (IllegalArgumentException | DdlException e) {
+      ClusterConfig config = ClusterConfig.load(options.configPath);
+      WorkerAddress address = address(config, options.listen, options.index);
+      run(config, address, options.bind == null ? address.host() : options.bind, options.gpu ? "gpu" : "cpu");
+    } catch (UsageException e) {
+      CommandLines.exitWithUsageError(e);
+    } catch (IllegalArgumentException e) {
+      CommandLines.exitWithUsageError(new UsageException("ddl-worker", e.getMessage()));
+    } catch (DdlException e) {
       System.err.println("ddl-worker: " + e.getMessage());
-      System.err.println("Run with --help for usage.");
-      System.exit(2);
+      System.exit(WorkerExit.USAGE);
     }
   }
 
@@ -91,7 +91,7 @@ public final class WorkerMain {
     server.start(bindHost).onComplete(ar -> {
       if (ar.failed()) {
         System.err.println("ddl-worker: " + ar.cause().getMessage());
-        vertx.close().onComplete(x -> System.exit(3));
+        vertx.close().onComplete(x -> System.exit(WorkerExit.CANNOT_LISTEN));
         return;
       }
       log.info("worker " + address + ": listening (pid " + ProcessHandle.current().pid() + ", tls "
@@ -99,12 +99,5 @@ public final class WorkerMain {
       Thread.ofVirtual().name("engine-warmup").start(() -> EngineInfo.logDevice(address.toString(), device));
     });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> server.close()));
-  }
-
-  private static String value(String[] args, int i) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException("option '" + args[i - 1] + "' needs a value");
-    }
-    return args[i];
   }
 }

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -89,6 +90,10 @@ public final class CheckpointFiles {
     try (InputStream is = Files.newInputStream(file);
         DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 16))) {
       return read(in);
+    } catch (EOFException e) {
+      throw new IllegalArgumentException("checkpoint " + file.toAbsolutePath() + " is truncated: it ends after "
+          + file.toFile().length() + " bytes, in the middle of its data, so it is corrupt (a copy cut short, or a"
+          + " full disk); delete it and use another checkpoint", e);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read checkpoint " + file.toAbsolutePath() + " (" + e.getMessage()
           + "); is it a file written by a DDL training task?", e);
@@ -128,7 +133,11 @@ public final class CheckpointFiles {
 
   private static Checkpoint read(DataInputStream in) throws IOException {
     byte[] magic = in.readNBytes(MAGIC.length());
-    if (!new String(magic, java.nio.charset.StandardCharsets.US_ASCII).equals(MAGIC)) {
+    String start = new String(magic, java.nio.charset.StandardCharsets.US_ASCII);
+    if (magic.length < MAGIC.length() && MAGIC.startsWith(start)) {
+      throw new EOFException();
+    }
+    if (!start.equals(MAGIC)) {
       throw new IOException("it does not start with " + MAGIC);
     }
     String task = in.readUTF();
@@ -178,12 +187,12 @@ public final class CheckpointFiles {
 
   private static float[] readFloats(DataInputStream in, long expected) throws IOException {
     int n = in.readInt();
-    if (n != expected) {
+    if (n != expected || n < 0 || n > (Integer.MAX_VALUE - 8) / Float.BYTES) {
       throw new IOException("a tensor holds " + n + " values where its shape needs " + expected);
     }
     byte[] raw = in.readNBytes(n * Float.BYTES);
     if (raw.length != n * Float.BYTES) {
-      throw new IOException("it ends in the middle of a tensor");
+      throw new EOFException();
     }
     float[] values = new float[n];
     ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);

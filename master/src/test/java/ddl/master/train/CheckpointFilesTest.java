@@ -53,6 +53,21 @@ class CheckpointFilesTest {
   }
 
   @Test
+  void aTruncatedCheckpointIsNamedAndCalledTruncated() throws Exception {
+    Path whole = CheckpointFiles.save(dir, checkpoint("sync-sgd", 1));
+    byte[] bytes = Files.readAllBytes(whole);
+    for (int cut : new int[] {3, 10, 40, bytes.length / 2, bytes.length - 1}) {
+      Path file = dir.resolve("cut-" + cut + ".ckpt");
+      Files.write(file, java.util.Arrays.copyOf(bytes, cut));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CheckpointFiles.load(file));
+      assertTrue(e.getMessage().contains(file.toAbsolutePath().toString()), e.getMessage());
+      assertTrue(e.getMessage().contains("is truncated") && e.getMessage().contains("corrupt"), cut + ": "
+          + e.getMessage());
+      assertTrue(!e.getMessage().contains("null"), e.getMessage());
+    }
+  }
+
+  @Test
   void aFileThatIsNotACheckpointSaysSo() throws Exception {
     Path bogus = dir.resolve("bogus.ckpt");
     Files.writeString(bogus, "hello, world");

@@ -3,6 +3,7 @@ package ddl.tasks.nn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -17,6 +18,12 @@ import java.util.Random;
  */
 public record MlpSpec(int inputs, int[] hidden, int classes) {
 
+    /**
+     * The most parameters a model may have: 2^28, 1 GiB per copy of its float weights. Training keeps several
+     * copies (weights, velocity, gradients) on the master and on every worker.
+     */
+    public static final long MAX_PARAMETERS = 1L << 28;
+
     /** The default for Fashion-MNIST: 784 inputs, hidden layers of 256 and 128, 10 classes. */
     public static final MlpSpec FASHION_MNIST = new MlpSpec(784, new int[] {256, 128}, 10);
 
@@ -26,6 +33,28 @@ public record MlpSpec(int inputs, int[] hidden, int classes) {
             throw new IllegalArgumentException("MLP layer sizes must be positive; got inputs=" + inputs + ", hidden="
                     + Arrays.toString(hidden) + ", classes=" + classes);
         }
+        long parameters = parameterCount(inputs, hidden, classes);
+        if (parameters > MAX_PARAMETERS) {
+            StringBuilder widths = new StringBuilder().append(inputs);
+            Arrays.stream(hidden).forEach(h -> widths.append('-').append(h));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "an MLP of layer widths %s-%d would have "
+                    + "%,d parameters, %.1f GB for one copy of its weights (4 bytes each), and training keeps several "
+                    + "copies (weights, velocity, gradients) on the master and on every worker; the most allowed is "
+                    + "%,d parameters (%.1f GB a copy): choose smaller hidden layers", widths, classes, parameters,
+                    parameters * 4e-9, MAX_PARAMETERS, MAX_PARAMETERS * 4e-9));
+        }
+    }
+
+    /** Weights and biases of every dense layer, counted in long arithmetic so that no size overflows. */
+    private static long parameterCount(int inputs, int[] hidden, int classes) {
+        long count = 0;
+        int in = inputs;
+        for (int i = 0; i <= hidden.length; i++) {
+            int out = i < hidden.length ? hidden[i] : classes;
+            count += (long) in * out + out;
+            in = out;
+        }
+        return count;
     }
 
     /**
@@ -121,7 +150,7 @@ public record MlpSpec(int inputs, int[] hidden, int classes) {
             int in = widths[i];
             int out = widths[i + 1];
             double std = Math.sqrt(2.0 / in);
-            float[] weight = new float[in * out];
+            float[] weight = new float[Math.toIntExact((long) in * out)];
             for (int j = 0; j < weight.length; j++) {
                 weight[j] = (float) (random.nextGaussian() * std);
             }

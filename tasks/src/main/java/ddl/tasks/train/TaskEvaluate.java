@@ -13,12 +13,15 @@ import ddl.tasks.data.Dataset;
 import ddl.tasks.data.FashionMnist;
 import ddl.tasks.data.TrainTest;
 import ddl.tasks.nn.TopK;
+import ddl.transport.cli.Range;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code scripts/task evaluate}: loads a checkpoint, measures held-out loss and accuracy on the
@@ -48,42 +51,63 @@ public final class TaskEvaluate {
     TaskMain.main(TaskAsyncSgd.prepend(NAME, args));
   }
 
+  /** The flags of {@code scripts/task evaluate}. */
+  @Command(description = "Evaluates a checkpoint on the workers and prints top-k predictions.")
+  static final class Flags {
+    @Mixin
+    TaskOptions task;
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+        description = "checkpoint to evaluate (default: the newest in --models)")
+    Path checkpoint;
+    @Option(names = "--models", paramLabel = "DIR", description = "checkpoint folder (default ${DEFAULT-VALUE})")
+    Path models = Path.of("models");
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST folder (default ${DEFAULT-VALUE})")
+    Path data = FashionMnist.DEFAULT_DIR;
+    @Option(names = "--test-rows", paramLabel = "N",
+        description = "evaluate on the first N test images only (default all)")
+    @Range(min = 0)
+    int testRows;
+    @Option(names = "--show", paramLabel = "N",
+        description = "print predictions for N test images (default ${DEFAULT-VALUE})")
+    @Range(min = 0, max = 1_000_000)
+    int show = 10;
+    @Option(names = "--from", paramLabel = "I", description = "starting at test image I (default ${DEFAULT-VALUE})")
+    @Range(min = 0)
+    int from;
+    @Option(names = "--top-k", paramLabel = "K", description = "classes per image (default ${DEFAULT-VALUE})")
+    @Range(min = 1, max = 1_000)
+    int k = 3;
+    @Option(names = "--threshold", paramLabel = "P",
+        description = "list only classes with probability >= P (default ${DEFAULT-VALUE})")
+    @Range(min = 0, max = 1)
+    double threshold = 0.05;
+    @Option(names = "--runs", paramLabel = "DIR", description = "folder for the run record (default ${DEFAULT-VALUE})")
+    Path runs = Path.of("runs");
+  }
+
   /** Runs the task; returns null after --help. */
   public static Result run(String[] args) {
-    Map<String, String> flags = new LinkedHashMap<>();
-    flags.put("checkpoint", "FILE checkpoint to evaluate (default: the newest in --models)");
-    flags.put("models", "DIR checkpoint folder (default models)");
-    flags.put("data", "DIR Fashion-MNIST folder (default " + FashionMnist.DEFAULT_DIR + ")");
-    flags.put("test-rows", "N evaluate on the first N test images only (default all)");
-    flags.put("show", "N print predictions for N test images (default 10)");
-    flags.put("from", "I starting at test image I (default 0)");
-    flags.put("top-k", "K classes per image (default 3)");
-    flags.put("threshold", "P list only classes with probability >= P (default 0.05)");
-    flags.put("runs", "DIR folder for the run record (default runs)");
-    TaskOptions o = TaskOptions.parse(NAME, "Evaluates a checkpoint on the workers and prints top-k predictions.",
-        flags, args);
+    Flags o = TaskOptions.parse(NAME, new Flags(), args);
     if (o == null) {
       return null;
     }
-    Path models = Path.of(o.string("models", "models"));
-    Path file = o.has("checkpoint") ? Path.of(o.string("checkpoint", ""))
-        : CheckpointFiles.newest(models).orElseThrow(() -> new IllegalArgumentException("no checkpoint in "
-            + models.toAbsolutePath() + "; train one first (scripts/task sync-sgd) or pass --checkpoint FILE"));
-    int show = o.integer("show", 10);
-    int from = o.integer("from", 0);
-    int k = o.integer("top-k", 3);
-    double threshold = o.decimal("threshold", 0.05);
+    Path file = o.checkpoint != null ? o.checkpoint
+        : CheckpointFiles.newest(o.models).orElseThrow(() -> new IllegalArgumentException("no checkpoint in "
+            + o.models.toAbsolutePath() + "; train one first (scripts/task sync-sgd) or pass --checkpoint FILE"));
+    int show = o.show;
+    int from = o.from;
+    int k = o.k;
+    double threshold = o.threshold;
     Checkpoint c = CheckpointFiles.load(file);
-    TrainTest data = TrainingRun.loadData(Path.of(o.string("data", FashionMnist.DEFAULT_DIR.toString())), 1,
-        o.integer("test-rows", 0));
+    TrainTest data = TrainingRun.loadData(o.data, 1, o.testRows);
     Dataset test = data.test();
-    if (k < 1 || k > test.classes() || show < 0 || from < 0 || from + show > test.rows()) {
-      throw new IllegalArgumentException("need 1 <= --top-k <= " + test.classes() + " and --from + --show <= "
+    if (k > test.classes() || (long) from + show > test.rows()) {
+      throw new IllegalArgumentException("need --top-k <= " + test.classes() + " and --from + --show <= "
           + test.rows() + " test images");
     }
     Dataset noTraining = new Dataset(new float[0], new int[0], 0, test.features(), test.classes());
     RunRecord record = new RunRecord(NAME);
-    try (Cluster cluster = o.connect()) {
+    try (Cluster cluster = o.task.connect()) {
       ClusterReplicas replicas = ClusterReplicas.start(cluster, new TrainTest(noTraining, test), c.names(), c.shapes(),
           0, 0);
       long start = System.nanoTime();
@@ -116,7 +140,7 @@ public final class TaskEvaluate {
           "probabilities", toList(p.probabilities()))).toList());
       record.put("bytes_sent", cluster.bytesSent());
       record.put("bytes_received", cluster.bytesReceived());
-      Path written = record.write(Path.of(o.string("runs", "runs")));
+      Path written = record.write(o.runs);
       System.out.println("run record: " + written);
       return new Result(eval, predictions, written);
     }

@@ -35,6 +35,19 @@ class MlpSpecTest {
     }
 
     @Test
+    void sizesAreCountedInLongsAndCappedBeforeAnythingIsAllocated() {
+        IllegalArgumentException wide = assertThrows(IllegalArgumentException.class,
+                () -> MlpSpec.parse(784, "100000,100000", 10));
+        assertTrue(wide.getMessage().contains("784-100000-100000-10") && wide.getMessage().contains("40.3 GB"),
+                wide.getMessage());
+        IllegalArgumentException tall = assertThrows(IllegalArgumentException.class,
+                () -> new MlpSpec(784, new int[] {3_000_000}, 10));
+        assertTrue(tall.getMessage().contains("2,385,000,010 parameters"), tall.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MlpSpec.parse(784, "99999999999", 10));
+        assertEquals(1, MlpSpec.parse(100, "1000,1000", 10).hidden()[0] / 1000);
+    }
+
+    @Test
     void heInitGivesNamedTensorsZeroBiasesAndHeScaledWeights() {
         ModelWeights w = MlpSpec.FASHION_MNIST.heInit(42);
         assertArrayEquals(new String[] {"dense0.weight", "dense0.bias", "dense1.weight", "dense1.bias",

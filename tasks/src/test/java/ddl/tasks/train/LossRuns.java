@@ -7,8 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntPredicate;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Training runs for the worker-loss scenarios: a Fashion-MNIST subset (6,000 training and 1,000
@@ -38,13 +39,23 @@ final class LossRuns {
     return a.toArray(String[]::new);
   }
 
+  /** The flags of both training tasks, for runs in either mode. */
+  static final class Flags {
+    @Mixin
+    TaskOptions task;
+    @Mixin
+    TrainSettings train;
+    @Option(names = "--average-every")
+    int averageEvery;
+    @Option(names = "--staleness", converter = TaskAsyncSgd.StalenessBound.class)
+    int staleness = -1;
+  }
+
   /** Runs {@code task} as its main would (every reachable worker), with {@code observer} on every step. */
   static TrainingResult run(String task, TrainingRun.Mode mode, String[] args, StepListener observer) {
-    Map<String, String> flags = TrainSettings.flags();
-    flags.put("average-every", "K");
-    flags.put("staleness", "S");
-    TaskOptions options = TaskOptions.parse(task, "", flags, args);
-    return TrainingRun.run(task, mode, TrainSettings.of(options), options::connect, observer);
+    Flags flags = TaskOptions.parse(task, new Flags(), args);
+    return TrainingRun.run(task, mode, flags.train.averageEvery(flags.averageEvery).staleness(flags.staleness),
+        flags.task::connect, observer);
   }
 
   /** Runs {@code action} once, at the first step of 0-based {@code epoch} from which {@code when} holds. */

@@ -12,11 +12,11 @@ import ddl.master.train.SyncSgd;
 import ddl.master.train.TrainingLoop;
 import ddl.master.train.TrainingPlan;
 import ddl.master.train.TrainingProgress;
-import ddl.tasks.TaskOptions;
 import ddl.tasks.data.FashionMnist;
 import ddl.tasks.data.TrainTest;
 import ddl.tasks.nn.MlpSpec;
 import ddl.tasks.nn.ModelWeights;
+import ddl.transport.cli.CommandLines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,8 +126,8 @@ class TrainingOnRealWorkersTest {
     TrainTest data = TrainingRun.loadData(FashionMnist.DEFAULT_DIR, SHORT_TRAIN_ROWS, TEST_ROWS);
     ModelWeights init = MlpSpec.parse(784, "256,128", 10).heInit(7);
     String[] flags = shortArgs("unused");
-    TrainSettings settings = TrainSettings.of(TaskOptions.parse("sync-sgd", "", TrainSettings.flags(),
-        Arrays.copyOfRange(flags, 2, flags.length)));
+    TrainSettings settings = new TrainSettings();
+    assertTrue(CommandLines.parse(settings, Arrays.copyOfRange(flags, 2, flags.length)));
     try (InProcessReplicas one = InProcessReplicas.combined(data, init, 2, 64, 7)) {
       TrainingPlan plan = new TrainingPlan(2, one.stepsPerEpoch(), settings.learningRate(one.stepsPerEpoch()),
           settings.momentum());

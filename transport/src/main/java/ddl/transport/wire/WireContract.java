@@ -6,8 +6,6 @@ import com.esotericsoftware.kryo.serializers.ClosureSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.OptionalSerializers;
 import com.esotericsoftware.kryo.serializers.TimeSerializers;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Properties;
 import java.util.function.Function;
 
 /**
@@ -35,7 +32,6 @@ public final class WireContract {
 
   private static final List<Entry> ENTRIES = entries();
   private static final String FINGERPRINT = fingerprintOf(ENTRIES);
-  private static final String VERSION = readVersion();
 
   private WireContract() {}
 
@@ -201,7 +197,7 @@ public final class WireContract {
 
   /** The DDL version this build speaks, for messages. */
   public static String version() {
-    return VERSION;
+    return ddl.transport.cli.ProjectVersion.version();
   }
 
   private static String fingerprintOf(List<Entry> entries) {
@@ -229,17 +225,5 @@ public final class WireContract {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
     }
-  }
-
-  private static String readVersion() {
-    Properties p = new Properties();
-    try (InputStream in = WireContract.class.getResourceAsStream("version.properties")) {
-      if (in != null) {
-        p.load(in);
-      }
-    } catch (IOException e) {
-      // fall through to "unknown"
-    }
-    return p.getProperty("version", "unknown");
   }
 }

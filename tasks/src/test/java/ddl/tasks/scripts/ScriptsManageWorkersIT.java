@@ -1,0 +1,129 @@
+package ddl.tasks.scripts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ddl.master.Cluster;
+import ddl.transport.ClusterConfig;
+import ddl.transport.WorkerUnavailableException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * scripts/start, scripts/shutdown and the supervisor, run as a user runs them, against real
+ * worker processes with a config and a run folder of their own.
+ */
+class ScriptsManageWorkersIT {
+  @TempDir
+  Path dir;
+  private ScriptRunner scripts;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    scripts = ScriptRunner.create(dir, 3);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    scripts.close();
+  }
+
+  /**
+   * One cluster's life: grown from 2 to 3 workers, one worker lost for good (kill -9 of it and its
+   * supervisor) and started again, then one frozen worker without its pid file and one frozen
+   * with it stopped by scripts/shutdown.
+   */
+  @Test
+  void startAddsOrRestartsOnlyMissingWorkersAndShutdownLeavesNothing() throws Exception {
+    scripts.ok("start", "2");
+    long first = scripts.worker(0).pid();
+    long second = scripts.worker(1).pid();
+    Map<Integer, String> pidFiles = scripts.pidFiles();
+    assertEquals(2, pidFiles.size(), "a pid file per started worker: " + pidFiles);
+
+    ScriptRunner.Result grown = scripts.ok("start", "3");
+    assertEquals(first, scripts.worker(0).pid(), "worker 0 was left alone");
+    assertEquals(second, scripts.worker(1).pid(), "worker 1 was left alone");
+    assertTrue(scripts.worker(2).isAlive());
+    assertTrue(scripts.pidFiles().entrySet().containsAll(pidFiles.entrySet()),
+        "the running workers' pid files are kept: " + scripts.pidFiles());
+    assertEquals(3, scripts.pidFiles().size());
+    for (int i = 0; i < 2; i++) {
+      String running = scripts.address(i) + " already running (pid " + pidFiles.get(scripts.port(i)) + ")";
+      assertTrue(grown.output().contains(running), running + " in\n" + grown.output());
+    }
+    assertTrue(grown.output().contains(scripts.address(2) + " started"), grown.output());
+
+    scripts.killWholeWorker(1);
+    ScriptRunner.Result repaired = scripts.ok("start", "3");
+    assertEquals(first, scripts.worker(0).pid(), "the live workers were left alone");
+    assertTrue(scripts.worker(1).isAlive());
+    assertTrue(repaired.output().contains(scripts.address(1) + " started"), repaired.output());
+    assertTrue(repaired.output().contains(scripts.address(2) + " already running"), repaired.output());
+
+    List<ProcessHandle> all = scripts.processes();
+    Files.delete(scripts.pidFile(0)); // lost its pid file...
+    scripts.signal("STOP", scripts.worker(0).pid()); // ...and frozen
+    scripts.signal("STOP", scripts.worker(1).pid()); // frozen, pid file kept
+    ScriptRunner.Result down = scripts.ok("shutdown");
+    for (ProcessHandle p : all) {
+      assertFalse(p.isAlive(), "still running: " + p.pid() + " " + p.info().commandLine().orElse("") + "\n"
+          + down.output());
+    }
+    for (int i = 0; i < 3; i++) {
+      assertFalse(scripts.listening(i), scripts.address(i) + " still listens");
+      assertTrue(down.output().contains(scripts.address(i) + ": "), "reports " + scripts.address(i) + ":\n"
+          + down.output());
+    }
+    assertTrue(down.output().contains("was stopped (kill -STOP), continued"), down.output());
+    assertTrue(scripts.pidFiles().isEmpty(), "pid files left: " + scripts.pidFiles());
+    assertEquals(0, scripts.ok("shutdown").code(), "twice is harmless");
+  }
+
+  @Test
+  void supervisorRestartsACrashedWorkerAndOneThatAsksForItButNotOneStoppedOnRequest() throws Exception {
+    scripts.ok("start", "1");
+    ProcessHandle supervisor = scripts.supervisor(0);
+    long killed = scripts.worker(0).pid();
+    scripts.signal("KILL", killed);
+    long restarted = scripts.awaitNewWorker(0, killed);
+    assertTrue(scripts.log(0).contains("killed by signal 9 (KILL)"), scripts.log(0));
+
+    try (Cluster cluster = Cluster.connect(ClusterConfig.load(scripts.config()).firstWorkers(1)).await()) {
+      Exception e = assertThrows(Exception.class, () -> cluster.worker(0).call(ctx -> {
+        System.exit(75);
+        return 0;
+      }).await());
+      assertTrue(e instanceof WorkerUnavailableException, e.toString());
+    }
+    long again = scripts.awaitNewWorker(0, restarted);
+    assertTrue(scripts.log(0).contains("status 75"), scripts.log(0));
+    assertTrue(supervisor.isAlive(), "one supervisor all along");
+
+    scripts.ok("cluster-tool", "shutdown");
+    scripts.awaitExit(supervisor);
+    assertFalse(scripts.worker(0) != null && scripts.worker(0).pid() != again, "not restarted after the RPC");
+    assertTrue(scripts.processes().isEmpty(), "nothing left: " + scripts.processes());
+    assertTrue(scripts.log(0).contains("not restarting"), scripts.log(0));
+    assertTrue(scripts.pidFiles().isEmpty(), "the supervisor removed its pid file: " + scripts.pidFiles());
+  }
+
+  @Test
+  void supervisorGivesUpOnAWorkerThatKeepsCrashingAndStartSaysSo() throws Exception {
+    scripts.environment().put("DDL_WORKER_JAVA_OPTS", "-XX:+ThisOptionDoesNotExist");
+    ScriptRunner.Result failed = scripts.run("start", "1");
+    assertNotEquals(0, failed.code(), failed.output());
+    assertTrue(failed.output().contains(scripts.address(0)), failed.output());
+    assertTrue(scripts.log(0).contains("giving up"), scripts.log(0));
+    assertTrue(scripts.processes().isEmpty(), "nothing left: " + scripts.processes());
+  }
+}
