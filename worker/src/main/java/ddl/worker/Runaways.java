@@ -21,14 +21,16 @@ final class Runaways {
   private final String worker;
   private final long graceNanos;
   private final WorkerCounters counters;
+  private final UserThreads threads;
   private final Runnable leave;
   private final Set<RunningCall> cancelled = ConcurrentHashMap.newKeySet();
   private final Set<RunningCall> noticed = ConcurrentHashMap.newKeySet();
 
-  Runaways(String worker, long graceNanos, WorkerCounters counters, Runnable leave) {
+  Runaways(String worker, long graceNanos, WorkerCounters counters, UserThreads threads, Runnable leave) {
     this.worker = worker;
     this.graceNanos = graceNanos;
     this.counters = counters;
+    this.threads = threads;
     this.leave = leave;
   }
 
@@ -50,12 +52,15 @@ final class Runaways {
     for (RunningCall call : cancelled) {
       if (call.done()) {
         cancelled.remove(call);
-        noticed.remove(call);
+        if (noticed.remove(call)) {
+          threads.replaced(-1);
+        }
         continue;
       }
       long ignored = now - call.cancelledAt();
       if (ignored > NOTICE_NANOS && noticed.add(call)) {
         counters.runawayCalls.incrementAndGet();
+        threads.replaced(1); // its thread is lost to other calls until it ends: add one
         LOG.warning("worker " + worker + ": " + call.what + " of " + call.session + " ignores being cancelled "
             + TimeUnit.NANOSECONDS.toSeconds(ignored) + " s ago and still runs at " + call.where()
             + "; the worker leaves for a restart if it runs " + TimeUnit.NANOSECONDS.toSeconds(graceNanos)

@@ -19,9 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -44,7 +41,7 @@ public final class WorkerServer {
   private final WorkerCounters counters = new WorkerCounters();
   private final RequestHandler handler = new RequestHandler(this);
   private final ExecutorService internal = Executors.newVirtualThreadPerTaskExecutor();
-  private final ExecutorService userThreads;
+  private final UserThreads userThreads;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger sessionNumbers = new AtomicInteger();
   private final AtomicInteger handshaking = new AtomicInteger();
@@ -72,14 +69,9 @@ public final class WorkerServer {
     this.onStopped = () -> onStopped.accept(0);
     this.peerLinks = new PeerLinks(vertx, config);
     this.peerCodec = new PayloadCodec(config.transport(), WorkerServer.class.getClassLoader(), ClassPolicy.REGISTERED_ONLY);
-    AtomicInteger userThreadNumbers = new AtomicInteger();
-    this.userThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-      Thread t = new Thread(r, "ddl-call-" + userThreadNumbers.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.userThreads = new UserThreads();
     this.runaways = new Runaways(address.toString(), config.transport().runawayGrace().toNanos(), counters,
-        () -> close().onComplete(ar -> onStopped.accept(Runaways.EXIT_CODE)));
+        userThreads, () -> close().onComplete(ar -> onStopped.accept(Runaways.EXIT_CODE)));
   }
 
   /** Starts listening; fails with a message saying what to do if the port is taken. */
