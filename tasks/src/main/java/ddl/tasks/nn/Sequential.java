@@ -70,6 +70,16 @@ public final class Sequential {
         return new Sequential(layers, firstParameter, firstTrainable);
     }
 
+    /** Returns layer {@code i}, or null for a dropout layer left out at evaluation (for per-layer timing). */
+    Layer layer(int i) {
+        return layers.get(i);
+    }
+
+    /** Returns the index of the first layer with parameters: backward stops there. */
+    int firstTrainable() {
+        return firstTrainable;
+    }
+
     /** Returns the logits for a batch of inputs shaped [rows, ...input shape of the spec]. */
     public NDArray forward(NDArray x) {
         NDArray h = x;
