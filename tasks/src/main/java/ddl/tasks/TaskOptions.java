@@ -25,10 +25,21 @@ public final class TaskOptions {
    * throws {@link IllegalArgumentException} for an unknown flag or a missing value.
    */
   public static TaskOptions parse(String task, String summary, Map<String, String> flags, String[] args) {
+    return parse(task, summary, flags, args, true);
+  }
+
+  /**
+   * Like {@link #parse(String, String, Map, String[])}; {@code cluster} false leaves out the cluster
+   * flags ({@code --config}, {@code --workers}) for a task that runs without workers.
+   */
+  public static TaskOptions parse(String task, String summary, Map<String, String> flags, String[] args,
+      boolean cluster) {
     Map<String, String> all = new LinkedHashMap<>();
-    all.put("config", "FILE cluster configuration (default config.yml)");
-    all.put("workers", "N use the first N workers of the config, all of which must answer (default: every"
-        + " worker of the config that answers)");
+    if (cluster) {
+      all.put("config", "FILE cluster configuration (default config.yml)");
+      all.put("workers", "N use the first N workers of the config, all of which must answer (default: every"
+          + " worker of the config that answers)");
+    }
     all.putAll(flags);
     all.put("help", "switch: show this text");
     StringBuilder usage = new StringBuilder("Usage: scripts/task " + task + " [options]\n" + summary + "\n\n");
