@@ -81,7 +81,7 @@ public final class ModelBench {
                             + "%d warm-up + %d timed calls each, algorithms alternating%n", spec,
                     spec.parameterCount(), computes.get(algorithms[0]).device(), engine.getEngineName(),
                     engine.getVersion(), Runtime.getRuntime().availableProcessors(), warmup, reps);
-            System.out.printf(Locale.ROOT, "%-34s %7s %10s %9s %9s%n", "operation", "rows", "median ms", "min ms",
+            System.out.printf(Locale.ROOT, "%-46s %7s %10s %9s %9s%n", "operation", "rows", "median ms", "min ms",
                     "max ms");
             int rows = batch;
             long[] seed = {0};
@@ -219,7 +219,7 @@ public final class ModelBench {
     private static void print(String name, int rows, double[] ms, int sink) {
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "%-34s %7s %10.2f %9.2f %9.2f%s%n", name, rows, median(sorted), sorted[0],
+        System.out.printf(Locale.ROOT, "%-46s %7s %10.2f %9.2f %9.2f%s%n", name, rows, median(sorted), sorted[0],
                 sorted[sorted.length - 1], sink == Integer.MIN_VALUE ? " " : "");
     }
 

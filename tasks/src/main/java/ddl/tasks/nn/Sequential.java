@@ -54,12 +54,13 @@ public final class Sequential {
             boolean inputGradient = training && i > firstTrainable;
             Layer layer = switch (specs.get(i)) {
                 case LayerSpec.Dense d -> new Dense(parameters.get(p++), parameters.get(p++), inputGradient);
-                case LayerSpec.Conv2D c -> algorithm == ConvAlgorithm.TF_OPS
+                case LayerSpec.Conv2D c -> algorithm != ConvAlgorithm.IM2COL
                         ? new Conv2D(parameters.get(p++), parameters.get(p++), inputGradient)
                         : new Im2colConv2D(parameters.get(p++), parameters.get(p++), shape, c.kernel(), c.filters(),
                                 inputGradient);
-                case LayerSpec.MaxPool2D m -> algorithm == ConvAlgorithm.TF_OPS
-                        ? new MaxPool2D(m.size()) : new ReshapeMaxPool2D(m.size(), shape);
+                case LayerSpec.MaxPool2D m -> algorithm != ConvAlgorithm.IM2COL
+                        ? new MaxPool2D(m.size(), shape, algorithm == ConvAlgorithm.TF_OPS_MAXPOOLGRAD)
+                        : new ReshapeMaxPool2D(m.size(), shape);
                 case LayerSpec.Relu r -> new Relu();
                 case LayerSpec.Flatten f -> new Flatten(ModelWeights.sizeOf(shape));
                 case LayerSpec.Dropout d -> training ? new Dropout(d.rate(), seed, dropouts++) : null;

@@ -135,7 +135,7 @@ class LayerGradientTest {
         int w = 5;
         int in = 2;
         int out = 3;
-        for (ConvAlgorithm algorithm : ConvAlgorithm.values()) {
+        for (ConvAlgorithm algorithm : new ConvAlgorithm[] {ConvAlgorithm.TF_OPS, ConvAlgorithm.IM2COL}) {
             for (int k : new int[] {3, 2}) {
                 Random random = new Random(20 + k);
                 int kernel = k;
@@ -152,19 +152,35 @@ class LayerGradientTest {
     }
 
     @Test
-    void maxPoolByTensorFlowOpsMatchesFiniteDifferencesAndDropsTheOddRowAndColumn() {
+    void maxPoolMatchesFiniteDifferencesAndDropsTheOddRowAndColumnInEveryVariant() {
         Random random = new Random(40);
-        check("max pool", p -> new MaxPool2D(2), distinct(random, 2 * 5 * 7 * 3), new int[] {2, 5, 7, 3},
-                new int[] {2, 2, 3, 3}, new double[0][], new int[0][], 41);
+        int[] odd = {5, 7, 3};
+        int[] square = {6, 6, 1};
+        for (boolean maxPoolGrad : new boolean[] {false, true}) {
+            check("max pool, MaxPoolGrad " + maxPoolGrad, p -> new MaxPool2D(2, odd, maxPoolGrad),
+                    distinct(random, 2 * 5 * 7 * 3), new int[] {2, 5, 7, 3}, new int[] {2, 2, 3, 3}, new double[0][],
+                    new int[0][], 41);
+            check("max pool 3, MaxPoolGrad " + maxPoolGrad, p -> new MaxPool2D(3, square, maxPoolGrad),
+                    distinct(random, 6 * 6), new int[] {1, 6, 6, 1}, new int[] {1, 2, 2, 1}, new double[0][],
+                    new int[0][], 42);
+        }
+        check("reshape max pool", p -> new ReshapeMaxPool2D(2, odd), distinct(random, 2 * 5 * 7 * 3),
+                new int[] {2, 5, 7, 3}, new int[] {2, 2, 3, 3}, new double[0][], new int[0][], 43);
+        check("reshape max pool 3", p -> new ReshapeMaxPool2D(3, square), distinct(random, 6 * 6),
+                new int[] {1, 6, 6, 1}, new int[] {1, 2, 2, 1}, new double[0][], new int[0][], 44);
     }
 
     @Test
-    void maxPoolByReshapeMatchesFiniteDifferencesAndDropsTheOddRowAndColumn() {
-        Random random = new Random(42);
-        check("reshape max pool", p -> new ReshapeMaxPool2D(2, new int[] {5, 7, 3}), distinct(random, 2 * 5 * 7 * 3),
-                new int[] {2, 5, 7, 3}, new int[] {2, 2, 3, 3}, new double[0][], new int[0][], 43);
-        check("reshape max pool 3", p -> new ReshapeMaxPool2D(3, new int[] {6, 6, 1}), distinct(random, 6 * 6),
-                new int[] {1, 6, 6, 1}, new int[] {1, 2, 2, 1}, new double[0][], new int[0][], 44);
+    void aWindowHoldingItsMaximumTwiceSendsTheGradientToBothOrWithMaxPoolGradToTheFirst() {
+        double[] x = {3, 1, 3, 2};
+        try (NDManager m = manager.newSubManager()) {
+            for (boolean maxPoolGrad : new boolean[] {false, true}) {
+                MaxPool2D pool = new MaxPool2D(2, new int[] {2, 2, 1}, maxPoolGrad);
+                assertArrayEquals(new double[] {3}, pool.forward(nd(m, x, 1, 2, 2, 1)).toDoubleArray());
+                double[] dx = pool.backward(nd(m, new double[] {5}, 1, 1, 1, 1)).toDoubleArray();
+                assertArrayEquals(maxPoolGrad ? new double[] {5, 0, 0, 0} : new double[] {5, 0, 5, 0}, dx);
+            }
+        }
     }
 
     @Test
@@ -261,7 +277,7 @@ class LayerGradientTest {
     }
 
     @Test
-    void im2colConvolutionAndReshapePoolingGiveWhatTensorFlowsOpsGive() {
+    void everyConvolutionAndPoolingVariantGivesWhatTensorFlowsOwnOpsGive() {
         Random random = new Random(50);
         int rows = 3;
         int[] image = {13, 12, 4};
@@ -275,20 +291,24 @@ class LayerGradientTest {
         try (NDManager m = manager.newSubManager()) {
             Layer[] convs = {new Conv2D(nd(m, kernel, k, k, 4, out), nd(m, bias, out), true),
                 new Im2colConv2D(nd(m, kernel, k, k, 4, out), nd(m, bias, out), image, k, out, true)};
-            Layer[] pools = {new MaxPool2D(2), new ReshapeMaxPool2D(2, image)};
-            double[][][] results = new double[2][][];
-            for (int i = 0; i < 2; i++) {
+            Layer[] pools = {new MaxPool2D(2, image, true), new ReshapeMaxPool2D(2, image),
+                new MaxPool2D(2, image, false)};
+            double[][][] results = new double[3][][];
+            for (int i = 0; i < 3; i++) {
+                Layer conv = convs[i % 2];
                 NDArray in = nd(m, x, rows, 13, 12, 4);
-                double[] y = convs[i].forward(in).toDoubleArray();
-                double[] dx = convs[i].backward(nd(m, g, rows, 11, 10, out)).toDoubleArray();
+                double[] y = conv.forward(in).toDoubleArray();
+                double[] dx = conv.backward(nd(m, g, rows, 11, 10, out)).toDoubleArray();
                 double[] pooled = pools[i].forward(in).toDoubleArray();
                 double[] dPool = pools[i].backward(nd(m, gp, rows, 6, 6, 4)).toDoubleArray();
-                results[i] = new double[][] {y, dx, convs[i].parameterGradients().get(0).toDoubleArray(),
-                    convs[i].parameterGradients().get(1).toDoubleArray(), pooled, dPool};
+                results[i] = new double[][] {y, dx, conv.parameterGradients().get(0).toDoubleArray(),
+                    conv.parameterGradients().get(1).toDoubleArray(), pooled, dPool};
             }
             String[] what = {"conv output", "conv dx", "conv dK", "conv db", "pool output", "pool dx"};
-            for (int j = 0; j < what.length; j++) {
-                assertArrayEquals(results[0][j], results[1][j], 1e-10, what[j]);
+            for (int i = 1; i < 3; i++) {
+                for (int j = 0; j < what.length; j++) {
+                    assertArrayEquals(results[0][j], results[i][j], 1e-10, what[j] + " of variant " + i);
+                }
             }
         }
     }
