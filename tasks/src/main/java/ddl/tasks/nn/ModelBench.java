@@ -89,6 +89,7 @@ public final class ModelBench {
                 float[][] g = new float[w.length][];
                 return c.gradient(w, images, labels, rows, seed[0]++, GradientSink.into(g)).rows();
             });
+            sinkTiming(computes.get(ConvAlgorithm.DEFAULT), w, images, labels, rows, warmup, reps);
             sideBySide("evaluate", evalRows, Math.max(1, warmup / 5), Math.max(3, reps / 6), computes,
                     c -> c.evaluate(w, images, labels, evalRows).correct());
             for (ConvAlgorithm a : algorithms) {
@@ -123,6 +124,30 @@ public final class ModelBench {
         for (Map.Entry<ConvAlgorithm, double[]> e : times.entrySet()) {
             print(name + " " + e.getKey(), rows, e.getValue(), sink);
         }
+    }
+
+    /** Times when the sink gets the first and the last gradient, against when the call returns. */
+    private static void sinkTiming(ModelCompute compute, float[][] w, float[] images, int[] labels, int rows,
+            int warmup, int reps) {
+        double[] first = new double[reps];
+        double[] last = new double[reps];
+        double[] total = new double[reps];
+        for (int rep = -warmup; rep < reps; rep++) {
+            int r = Math.max(rep, 0);
+            long start = System.nanoTime();
+            long[] seen = {0, 0};
+            compute.gradient(w, images, labels, rows, rep, (index, gradient) -> {
+                long now = System.nanoTime();
+                seen[0] = seen[0] == 0 ? now : seen[0];
+                seen[1] = now;
+            });
+            total[r] = (System.nanoTime() - start) / 1e6;
+            first[r] = (seen[0] - start) / 1e6;
+            last[r] = (seen[1] - start) / 1e6;
+        }
+        System.out.printf(Locale.ROOT, "%s, median of %d: first gradient reaches the sink after %.2f ms, the last "
+                + "after %.2f ms, the call returns after %.2f ms%n", ConvAlgorithm.DEFAULT, reps, median(first),
+                median(last), median(total));
     }
 
     /** Times each layer's forward and backward on its own, waiting for each. */
