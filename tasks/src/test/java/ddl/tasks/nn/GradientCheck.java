@@ -69,6 +69,16 @@ final class GradientCheck {
         return v;
     }
 
+    /** Returns {@code rows} labels drawn uniformly from [0, classes) with {@code seed}. */
+    static int[] labels(int rows, int classes, long seed) {
+        Random random = new Random(seed);
+        int[] y = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            y[i] = random.nextInt(classes);
+        }
+        return y;
+    }
+
     static double[] gaussianDoubles(Random random, int n, double std) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {

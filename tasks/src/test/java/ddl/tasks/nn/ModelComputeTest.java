@@ -39,14 +39,6 @@ class ModelComputeTest {
         return GradientCheck.gaussian(new Random(seed), rows * SPEC.features(), 1);
     }
 
-    private static int[] labels(int rows, long seed) {
-        Random random = new Random(seed);
-        int[] y = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            y[i] = random.nextInt(SPEC.classes());
-        }
-        return y;
-    }
 
     private static float[][] gradients(float[][] w, float[] x, int[] y, int rows, long seed) {
         float[][] g = new float[w.length][];
@@ -59,7 +51,8 @@ class ModelComputeTest {
         float[][] w = SPEC.heInit(1).values();
         List<Integer> order = new ArrayList<>();
         float[][] g = new float[w.length][];
-        BatchStats stats = compute.gradient(w, images(8, 2), labels(8, 3), 8, 4, (i, v) -> {
+        int[] y = GradientCheck.labels(8, SPEC.classes(), 3);
+        BatchStats stats = compute.gradient(w, images(8, 2), y, 8, 4, (i, v) -> {
             order.add(i);
             g[i] = v;
         });
@@ -75,7 +68,7 @@ class ModelComputeTest {
     void dropoutMasksFollowTheSeedAndEvaluationLeavesDropoutOut() {
         float[][] w = SPEC.heInit(5).values();
         float[] x = images(16, 6);
-        int[] y = labels(16, 7);
+        int[] y = GradientCheck.labels(16, SPEC.classes(), 7);
         float[][] a = gradients(w, x, y, 16, 11);
         assertTrue(Arrays.deepEquals(a, gradients(w, x, y, 16, 11)), "the same seed gives the same gradients");
         assertFalse(Arrays.deepEquals(a, gradients(w, x, y, 16, 12)), "another seed drops other units");
@@ -95,7 +88,7 @@ class ModelComputeTest {
         try (ModelCompute plain = new ModelCompute(WITHOUT_DROPOUT, "cpu")) {
             float[][] w = WITHOUT_DROPOUT.heInit(4).values();
             float[] x = images(50, 5);
-            int[] y = labels(50, 6);
+            int[] y = GradientCheck.labels(50, SPEC.classes(), 6);
             BatchStats step = plain.gradient(w, x, y, 50, GradientSink.into(new float[w.length][]));
             EvalResult eval = plain.evaluate(w, x, y, 50);
             assertEquals(eval.meanLoss(), step.loss(), 1e-5);
@@ -107,7 +100,7 @@ class ModelComputeTest {
     void gradientUsesOnlyTheFirstRows() {
         float[][] w = SPEC.heInit(4).values();
         float[] x = images(30, 5);
-        int[] y = labels(30, 6);
+        int[] y = GradientCheck.labels(30, SPEC.classes(), 6);
         assertTrue(Arrays.deepEquals(gradients(w, Arrays.copyOf(x, 10 * SPEC.features()), Arrays.copyOf(y, 10), 10, 1),
                 gradients(w, x, y, 10, 1)));
     }
@@ -117,7 +110,7 @@ class ModelComputeTest {
         float[][] w = SPEC.heInit(7).values();
         int rows = ModelCompute.CHUNK_ROWS + 345;
         float[] x = images(rows, 8);
-        int[] y = labels(rows, 9);
+        int[] y = GradientCheck.labels(rows, SPEC.classes(), 9);
         EvalResult whole = compute.evaluate(w, x, y, rows);
         int split = 1234;
         EvalResult sum = compute.evaluate(w, x, y, split).plus(compute.evaluate(w,

@@ -47,21 +47,13 @@ class ModelGradientTest {
         return w;
     }
 
-    private static int[] labels(int rows, int classes, long seed) {
-        Random random = new Random(seed);
-        int[] y = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            y[i] = random.nextInt(classes);
-        }
-        return y;
-    }
 
     private static void checkWholeModel(ModelSpec spec, ConvAlgorithm algorithm, long seed) {
         Float64Model model = new Float64Model(spec, manager, algorithm);
         double[][] w = weights(spec, seed);
         int rows = 3;
         double[] x = GradientCheck.gaussianDoubles(new Random(seed + 2), rows * spec.features(), 1);
-        int[] y = labels(rows, spec.classes(), seed + 3);
+        int[] y = GradientCheck.labels(rows, spec.classes(), seed + 3);
         long dropoutSeed = 77;
         double[][] analytic = model.gradients(w, x, y, dropoutSeed);
         for (int t = 0; t < w.length; t++) {
@@ -102,7 +94,7 @@ class ModelGradientTest {
             for (int i = 0; i < x.length; i++) {
                 x[i] = xf[i];
             }
-            int[] y = labels(rows, spec.classes(), 11);
+            int[] y = GradientCheck.labels(rows, spec.classes(), 11);
             long seed = 12;
             double[][] expected = new Float64Model(spec, manager, ConvAlgorithm.TF_OPS).gradients(w, x, y, seed);
             double expectedLoss = new Float64Model(spec, manager, ConvAlgorithm.TF_OPS).loss(w, x, y, true, seed);
