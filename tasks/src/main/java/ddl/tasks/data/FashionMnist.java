@@ -2,7 +2,6 @@ package ddl.tasks.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,7 +16,7 @@ public final class FashionMnist {
     public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
     /** Pixels per image. */
-    public static final int FEATURES = 28 * 28;
+    public static final int FEATURES = ImageFiles.FEATURES;
 
     /** The class names, indexed by label. */
     public static final List<String> CLASS_NAMES = List.of(
@@ -48,32 +47,8 @@ public final class FashionMnist {
     private static Dataset loadSplit(Path dir, String prefix) {
         Path imageFile = find(dir, prefix + "-images-idx3-ubyte");
         Path labelFile = find(dir, prefix + "-labels-idx1-ubyte");
-        IdxArray images = IdxReader.read(imageFile);
-        IdxArray labels = IdxReader.read(labelFile);
-        if (images.rank() != 3 || images.dim(1) * images.dim(2) != FEATURES) {
-            throw new IdxFormatException("Fashion-MNIST image file " + imageFile + " has dimensions "
-                    + Arrays.toString(images.dims()) + "; expected [n, 28, 28]. Replace it with the original file.");
-        }
-        if (labels.rank() != 1 || labels.dim(0) != images.dim(0)) {
-            throw new IdxFormatException("Fashion-MNIST label file " + labelFile + " has dimensions "
-                    + Arrays.toString(labels.dims()) + " but " + imageFile + " holds " + images.dim(0)
-                    + " images; the two files must come from the same split.");
-        }
-        int rows = images.dim(0);
-        byte[] pixels = images.data();
-        float[] x = new float[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            x[i] = (pixels[i] & 0xFF) / 255f;
-        }
-        int[] y = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            y[i] = labels.unsigned(i);
-            if (y[i] >= CLASS_NAMES.size()) {
-                throw new IdxFormatException("Fashion-MNIST label file " + labelFile + " has label " + y[i]
-                        + " at row " + i + "; labels must be 0 to 9. Replace it with the original file.");
-            }
-        }
-        return new Dataset(x, y, rows, FEATURES, CLASS_NAMES.size());
+        return ImageFiles.dataset("Fashion-MNIST", imageFile, IdxReader.read(imageFile), labelFile,
+                IdxReader.read(labelFile), CLASS_NAMES.size(), "Replace it with the original file.");
     }
 
     private static Path find(Path dir, String name) {

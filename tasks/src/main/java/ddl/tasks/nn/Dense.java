@@ -1,23 +1,20 @@
 package ddl.tasks.nn;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 
 /**
- * A fully connected layer {@code y = x W + b} with W of shape [in, out] and b of shape [out].
+ * A fully connected layer {@code y = x W + b} with W of shape [in, out] and b of shape [out], on [rows, in] inputs.
  *
- * <p>Backward needs {@code x}ᵀ. The engine's transpose of a large batch costs more than the matrix product it
- * feeds, so a caller that can make {@code x}ᵀ cheaply (for instance in Java, for an input batch) may hand it to
- * {@link #forward(NDArray, NDArray)}.
+ * <p>Backward: {@code dW = x}ᵀ{@code g}, {@code db = sum over rows of g}, {@code dx = g W}ᵀ; the transposes are
+ * flags of TensorFlow's MatMul, so no transposed copy is made.
  */
 public final class Dense implements Layer {
-
-    private static final int[] BATCH_AXIS = {0};
 
     private final NDArray weight;
     private final NDArray bias;
     private final boolean inputGradientNeeded;
     private NDArray input;
-    private NDArray inputTransposed;
     private NDArray weightGradient;
     private NDArray biasGradient;
 
@@ -35,17 +32,8 @@ public final class Dense implements Layer {
 
     @Override
     public NDArray forward(NDArray x) {
-        return forward(x, null);
-    }
-
-    /**
-     * Like {@link #forward(NDArray)}, with {@code xTransposed} = {@code x}ᵀ of shape [in, rows] already at hand, or
-     * null to let {@link #backward} transpose {@code x} itself.
-     */
-    public NDArray forward(NDArray x, NDArray xTransposed) {
         input = x;
-        inputTransposed = xTransposed;
-        return x.matMul(weight).add(bias);
+        return Ops.biasAdd(Ops.matMul(x, weight, false, false), bias);
     }
 
     @Override
@@ -53,10 +41,9 @@ public final class Dense implements Layer {
         if (input == null) {
             throw new IllegalStateException("Dense.backward needs a forward call first");
         }
-        NDArray xT = inputTransposed != null ? inputTransposed : input.transpose();
-        weightGradient = xT.matMul(g);
-        biasGradient = g.sum(BATCH_AXIS);
-        return inputGradientNeeded ? g.matMul(weight.transpose()) : null;
+        biasGradient = Ops.biasGradient(g);
+        weightGradient = Ops.matMul(input, g, true, false);
+        return inputGradientNeeded ? Ops.matMul(g, weight, false, true) : null;
     }
 
     /** Returns the gradient of the loss with respect to W, after {@link #backward}. */
@@ -67,5 +54,10 @@ public final class Dense implements Layer {
     /** Returns the gradient of the loss with respect to b, after {@link #backward}. */
     public NDArray biasGradient() {
         return biasGradient;
+    }
+
+    @Override
+    public List<NDArray> parameterGradients() {
+        return List.of(weightGradient, biasGradient);
     }
 }

@@ -1,13 +1,12 @@
 package ddl.tasks.nn;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * The shape of a multi-layer perceptron: dense layers with ReLU between them and softmax cross-entropy on top.
+ * The same model as {@link ModelSpec#mlp} ({@link #toModelSpec}), with the same parameter names and initial
+ * weights; kept for callers that read an MLP's sizes off its weights.
  *
  * <p>Dense layer {@code i} has a weight tensor {@code dense<i>.weight} of shape [in, out] (inputs multiply it from
  * the left) and a bias tensor {@code dense<i>.bias} of shape [out].
@@ -66,18 +65,11 @@ public record MlpSpec(int inputs, int[] hidden, int classes) {
         if (text.isEmpty() || text.equalsIgnoreCase("none")) {
             return new MlpSpec(inputs, new int[0], classes);
         }
-        String[] parts = text.split(",");
-        int[] widths = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                widths[i] = Integer.parseInt(parts[i].strip());
-            } catch (NumberFormatException e) {
-                widths[i] = -1;
-            }
-            if (widths[i] <= 0) {
-                throw new IllegalArgumentException("Hidden layer sizes must be comma-separated positive integers "
-                        + "such as 256,128 (or none); got \"" + hidden + "\"");
-            }
+        int[] widths;
+        try {
+            widths = ModelSpec.parseSizes(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Hidden " + e.getMessage() + " (or none)", e);
         }
         return new MlpSpec(inputs, widths, classes);
     }
@@ -122,6 +114,11 @@ public record MlpSpec(int inputs, int[] hidden, int classes) {
         return hidden.clone();
     }
 
+    /** Returns the same model as a {@link ModelSpec}: input [inputs], dense and ReLU layers, dense classes. */
+    public ModelSpec toModelSpec() {
+        return ModelSpec.mlp(inputs, hidden, classes);
+    }
+
     /** Returns the number of dense layers. */
     public int layers() {
         return hidden.length + 1;
@@ -141,28 +138,7 @@ public record MlpSpec(int inputs, int[] hidden, int classes) {
      * biases. The same seed gives the same weights.
      */
     public ModelWeights heInit(long seed) {
-        Random random = new Random(seed);
-        int[] widths = widths();
-        List<String> names = new ArrayList<>();
-        List<int[]> shapes = new ArrayList<>();
-        List<float[]> values = new ArrayList<>();
-        for (int i = 0; i < layers(); i++) {
-            int in = widths[i];
-            int out = widths[i + 1];
-            double std = Math.sqrt(2.0 / in);
-            float[] weight = new float[Math.toIntExact((long) in * out)];
-            for (int j = 0; j < weight.length; j++) {
-                weight[j] = (float) (random.nextGaussian() * std);
-            }
-            names.add(weightName(i));
-            shapes.add(new int[] {in, out});
-            values.add(weight);
-            names.add(biasName(i));
-            shapes.add(new int[] {out});
-            values.add(new float[out]);
-        }
-        return new ModelWeights(names.toArray(String[]::new), shapes.toArray(int[][]::new),
-                values.toArray(float[][]::new));
+        return toModelSpec().heInit(seed);
     }
 
     @Override

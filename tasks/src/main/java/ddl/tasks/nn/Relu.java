@@ -1,11 +1,10 @@
 package ddl.tasks.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Activation;
 
 /**
  * The rectifier {@code max(x, 0)}; its gradient passes where the input was positive and is zero elsewhere
- * (including at 0). The mask is {@code sign(output)}, which is 1 exactly where the input was positive.
+ * (including at 0), which is where the output is positive: TensorFlow's ReluGrad on the output.
  */
 public final class Relu implements Layer {
 
@@ -13,7 +12,7 @@ public final class Relu implements Layer {
 
     @Override
     public NDArray forward(NDArray x) {
-        output = Activation.relu(x);
+        output = Ops.op(x, "Relu").build();
         return output;
     }
 
@@ -22,6 +21,6 @@ public final class Relu implements Layer {
         if (output == null) {
             throw new IllegalStateException("Relu.backward needs a forward call first");
         }
-        return g.mul(output.sign());
+        return Ops.op(g, "ReluGrad").input(output).build();
     }
 }

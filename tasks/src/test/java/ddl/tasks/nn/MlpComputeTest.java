@@ -31,19 +31,11 @@ class MlpComputeTest {
         return GradientCheck.gaussian(new Random(seed), rows * SPEC.inputs(), 1);
     }
 
-    private static int[] labels(int rows, long seed) {
-        Random random = new Random(seed);
-        int[] y = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            y[i] = random.nextInt(SPEC.classes());
-        }
-        return y;
-    }
 
     @Test
     void gradientHasTheModelsNamesAndShapes() {
         ModelWeights w = SPEC.heInit(1);
-        StepResult step = compute.gradient(w, images(8, 2), labels(8, 3), 8);
+        StepResult step = compute.gradient(w, images(8, 2), GradientCheck.labels(8, SPEC.classes(), 3), 8);
         assertTrue(w.sameLayout(step.gradients()));
         assertEquals(8, step.rows());
         assertTrue(step.loss() > 0);
@@ -53,7 +45,7 @@ class MlpComputeTest {
     void gradientLossAndCorrectMatchEvaluateOnTheSameBatch() {
         ModelWeights w = SPEC.heInit(4);
         float[] x = images(50, 5);
-        int[] y = labels(50, 6);
+        int[] y = GradientCheck.labels(50, SPEC.classes(), 6);
         StepResult step = compute.gradient(w, x, y, 50);
         EvalResult eval = compute.evaluate(w, x, y, 50);
         assertEquals(eval.meanLoss(), step.loss(), 1e-5);
@@ -64,7 +56,7 @@ class MlpComputeTest {
     void gradientUsesOnlyTheFirstBatchRows() {
         ModelWeights w = SPEC.heInit(4);
         float[] x = images(30, 5);
-        int[] y = labels(30, 6);
+        int[] y = GradientCheck.labels(30, SPEC.classes(), 6);
         StepResult all = compute.gradient(w, java.util.Arrays.copyOf(x, 10 * SPEC.inputs()),
                 java.util.Arrays.copyOf(y, 10), 10);
         StepResult prefix = compute.gradient(w, x, y, 10);
@@ -76,7 +68,7 @@ class MlpComputeTest {
         ModelWeights w = SPEC.heInit(7);
         int rows = MlpCompute.CHUNK_ROWS * 2 + 345;
         float[] x = images(rows, 8);
-        int[] y = labels(rows, 9);
+        int[] y = GradientCheck.labels(rows, SPEC.classes(), 9);
         EvalResult whole = compute.evaluate(w, x, y, rows);
         int split = 1234;
         EvalResult head = compute.evaluate(w, x, y, split);
@@ -94,7 +86,7 @@ class MlpComputeTest {
         ModelWeights w = SPEC.heInit(10);
         int rows = 1500;
         float[] x = images(rows, 11);
-        int[] y = labels(rows, 12);
+        int[] y = GradientCheck.labels(rows, SPEC.classes(), 12);
         TopK all = compute.topK(w, x, rows, SPEC.classes());
         TopK two = compute.topK(w, x, rows, 2);
         int correct = 0;
@@ -132,7 +124,7 @@ class MlpComputeTest {
         try (MlpCompute gpu = new MlpCompute("gpu")) {
             assertEquals(hasGpu ? "gpu(0)" : "cpu()", gpu.device());
             ModelWeights w = SPEC.heInit(1);
-            assertEquals(8, gpu.gradient(w, images(8, 2), labels(8, 3), 8).rows());
+            assertEquals(8, gpu.gradient(w, images(8, 2), GradientCheck.labels(8, SPEC.classes(), 3), 8).rows());
         }
         assertEquals("cpu()", compute.device());
     }
