@@ -99,7 +99,7 @@ public final class TaskExport {
   }
 
   /** The checkpoint's model: its setting, else {@code --model}, else an MLP read off its tensors. */
-  static ModelSpec modelOf(Checkpoint c, String flag, Path file) {
+  public static ModelSpec modelOf(Checkpoint c, String flag, Path file) {
     String stored = c.setting(ModelSpec.SETTING, null);
     ModelSpec spec;
     if (flag != null) {

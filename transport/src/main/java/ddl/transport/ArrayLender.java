@@ -10,7 +10,9 @@ import java.util.List;
  * such lent array is filled and returned in its place; anything else is allocated as usual.
  *
  * <p>A lent array may be written to until its call has completed (also after a timeout, while a
- * late reply is still being read); do not read or reuse it before.
+ * late reply is still being read); do not read or reuse it before. Lent to several calls one after
+ * the other (through {@link CallOptions#replyInto} on a proxy kept for it), the same arrays are
+ * filled again by each reply: read a reply's arrays before the next call's reply comes.
  */
 public final class ArrayLender {
   private final List<Object> arrays;
@@ -41,7 +43,12 @@ public final class ArrayLender {
     }
   }
 
-  /** The next lent array of this type and exactly this length, or null; each is handed out once. */
+  /** Makes every array available again; the transport calls it before reading each reply. */
+  public synchronized void restart() {
+    next = 0;
+  }
+
+  /** The next lent array of this type and exactly this length, or null; each is handed out once per reply. */
   public synchronized <A> A take(Class<A> type, int length) {
     for (int i = next; i < arrays.size(); i++) {
       Object a = arrays.get(i);

@@ -10,6 +10,9 @@ import io.vertx.core.Future;
  * receiver asks waits in the mailbox.
  */
 public interface Peers {
+  /** Connects to the worker at {@code address} now rather than at the first send; fails if it cannot be reached. */
+  Future<Void> connect(String address);
+
   /** Delivers {@code value} under {@code key} to mailbox {@code box} on worker {@code address}; completes once it is there. */
   Future<Void> send(String address, long box, long key, Object value);
 

@@ -169,6 +169,11 @@ final class Session implements WorkerContext, AutoCloseable {
     }
 
     @Override
+    public Future<Void> connect(String address) {
+      return links.connect(address);
+    }
+
+    @Override
     public Future<Void> send(String address, long box, long key, Object value) {
       return links.send(address, box, key, value);
     }

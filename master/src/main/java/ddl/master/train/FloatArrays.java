@@ -26,6 +26,42 @@ public final class FloatArrays {
     }
   }
 
+  /** Adds {@code b} to {@code a} element by element ({@code a += b}); the layouts must match. */
+  public static void addInto(float[][] a, float[][] b) {
+    requireSameLayout(a, b);
+    for (int t = 0; t < a.length; t++) {
+      float[] at = a[t];
+      float[] bt = b[t];
+      for (int i = 0; i < at.length; i++) {
+        at[i] += bt[i];
+      }
+    }
+  }
+
+  /** {@code a - b} element by element, in new arrays. */
+  public static float[][] difference(float[][] a, float[][] b) {
+    requireSameLayout(a, b);
+    float[][] out = new float[a.length][];
+    for (int t = 0; t < a.length; t++) {
+      out[t] = new float[a[t].length];
+      for (int i = 0; i < a[t].length; i++) {
+        out[t][i] = a[t][i] - b[t][i];
+      }
+    }
+    return out;
+  }
+
+  /** A 64-bit hash (FNV-1a over the values' bits) of all tensors. */
+  public static long checksum(float[][] a) {
+    long h = 0xcbf29ce484222325L;
+    for (float[] t : a) {
+      for (float v : t) {
+        h = (h ^ Float.floatToRawIntBits(v)) * 0x100000001b3L;
+      }
+    }
+    return h;
+  }
+
   /** Arrays of zeros with the layout of {@code a}. */
   public static float[][] zerosLike(float[][] a) {
     float[][] out = new float[a.length][];

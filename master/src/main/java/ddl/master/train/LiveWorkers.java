@@ -31,6 +31,7 @@ public final class LiveWorkers {
   private final List<String> events = new ArrayList<>();
   private int liveCount;
   private long rejoins;
+  private final List<Integer> rejoinedSinceTaken = new ArrayList<>();
 
   /** All of {@code replicas}' workers, live; events go to the java.util.logging log. */
   public LiveWorkers(Replicas replicas) {
@@ -74,6 +75,13 @@ public final class LiveWorkers {
   /** How many times a lost worker has rejoined; changes tell a driver to bring a rejoined worker up to date. */
   public synchronized long rejoins() {
     return rejoins;
+  }
+
+  /** The workers that rejoined since the last call (whose replicas need bringing up to date), ascending. */
+  public synchronized int[] takeRejoined() {
+    int[] out = rejoinedSinceTaken.stream().filter(w -> live[w]).sorted().mapToInt(Integer::intValue).toArray();
+    rejoinedSinceTaken.clear();
+    return out;
   }
 
   /** The loss and rejoin lines so far. */
@@ -148,6 +156,7 @@ public final class LiveWorkers {
           live[w] = true;
           liveCount++;
           rejoins++;
+          rejoinedSinceTaken.add(w);
           line = String.format(Locale.ROOT, "worker %s rejoined at epoch %d; training on %d of %d workers",
               replicas.address(w), epoch + 1, liveCount, live.length);
           events.add(line);

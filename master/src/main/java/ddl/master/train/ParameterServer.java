@@ -10,9 +10,12 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Asynchronous SGD with the master as parameter server. Each worker loops on its own: it computes
- * a gradient on its next batch at the weights it last received; the master applies that gradient
+ * a gradient on its next batch at the weights its replica holds; the master applies that gradient
  * as soon as it arrives, weighted {@code 1 / workers} (a full round of gradients moves the model
- * as far as one synchronous step), and answers with fresh weights for the worker's next batch.
+ * as far as one synchronous step), and answers with the change that brings the worker's replica
+ * to the fresh weights (a delta, which travels in bfloat16 too without drifting: the master keeps
+ * what each replica holds, computed as the replica computes it). At each epoch's end every
+ * replica is set to the master's weights exactly.
  *
  * <p>A {@link StalenessGate} bounds how many steps the fastest worker may be ahead of the slowest:
  * a worker too far ahead gets its answer only once the slowest has caught up, and then gets the
@@ -31,6 +34,9 @@ public final class ParameterServer implements Trainer {
   private final TrainingPlan plan;
   private final float[][] weights;
   private final MomentumSgd optimizer;
+  private final WireFormat format;
+  /** What each worker's replica holds, as the master reckons it. */
+  private final float[][][] copies;
   private final int staleness;
   private final LiveWorkers workers;
   private final ReentrantLock lock = new ReentrantLock();
@@ -44,23 +50,34 @@ public final class ParameterServer implements Trainer {
   private long widestSpread;
 
   /**
-   * Trains {@code weights} (changed in place) from {@code optimizer}'s velocity, with at most
-   * {@code staleness} steps between the fastest and the slowest worker ({@code < 0}: unbounded).
+   * Trains from {@code start} (the state every replica was set to), with at most {@code staleness}
+   * steps between the fastest and the slowest worker ({@code < 0}: unbounded).
    */
-  public ParameterServer(Replicas replicas, TrainingPlan plan, float[][] weights, MomentumSgd optimizer,
-      int staleness) {
-    this(replicas, new LiveWorkers(replicas), plan, weights, optimizer, staleness);
-  }
-
-  /** Like {@link #ParameterServer(Replicas, TrainingPlan, float[][], MomentumSgd, int)}, tracking losses in {@code workers}. */
-  public ParameterServer(Replicas replicas, LiveWorkers workers, TrainingPlan plan, float[][] weights,
-      MomentumSgd optimizer, int staleness) {
+  public ParameterServer(Replicas replicas, LiveWorkers workers, TrainingPlan plan, ModelState start,
+      int staleness, WireFormat format) {
     this.replicas = replicas;
     this.workers = workers;
     this.plan = plan;
-    this.weights = weights;
-    this.optimizer = optimizer;
+    this.weights = FloatArrays.copy(start.weights());
+    this.optimizer = MomentumSgd.resume(plan.momentum(), start.velocity());
     this.staleness = staleness;
+    this.format = format;
+    this.copies = new float[workers.size()][][];
+    for (int w = 0; w < copies.length; w++) {
+      copies[w] = FloatArrays.copy(weights);
+    }
+  }
+
+  @Override
+  public void startEpoch(int epoch) {
+    int[] rejoined = workers.takeRejoined();
+    if (rejoined.length > 0) {
+      ReplicaChecks.setState(replicas, workers, rejoined, state(),
+          "the start of epoch " + (epoch + 1) + " (bringing rejoined workers up to date)");
+      for (int w : rejoined) {
+        copies[w] = FloatArrays.copy(weights);
+      }
+    }
   }
 
   @Override
@@ -116,18 +133,19 @@ public final class ParameterServer implements Trainer {
   }
 
   private void workerLoop(int worker, int epoch, EpochTally totals, StepListener listener) throws InterruptedException {
-    long waited = 0;
-    float[][] current = exchange(worker, null, true);
+    float[][] start = exchange(worker, null, true);
+    float[][] current = start;
     for (int step = 0; step < plan.stepsPerEpoch(); step++) {
       long sent = System.nanoTime();
-      var reply = Replies.settle(replicas.gradient(worker, new GradientRequest(current, epoch, step)));
+      WireFormat.Packed delta = current == start && step == 0 ? null : deltaFor(worker, current);
+      var reply = Replies.settle(replicas.asyncStep(worker, new Steps.AsyncStep(epoch, step, delta)));
       if (reply.failed() && reply.cause() instanceof WorkerUnavailableException e) {
         lost(worker, LiveWorkers.at(epoch, step, plan.stepsPerEpoch()), e);
         return;
       } else if (reply.failed()) {
         throw Replies.rethrow(reply.cause());
       }
-      Gradient g = reply.result();
+      Steps.GradientReply g = reply.result();
       long replied = System.nanoTime();
       boolean more = step + 1 < plan.stepsPerEpoch();
       long[] times = new long[2];
@@ -140,22 +158,32 @@ public final class ParameterServer implements Trainer {
     }
   }
 
-  private float[][] exchange(int worker, Gradient g, boolean next) throws InterruptedException {
+  private float[][] exchange(int worker, Steps.GradientReply g, boolean next) throws InterruptedException {
     return exchange(worker, g, next, new long[2]);
+  }
+
+  /**
+   * The change that brings worker {@code worker}'s replica to {@code target}, in the wire format;
+   * the master's record of the replica changes exactly as the replica will.
+   */
+  private WireFormat.Packed deltaFor(int worker, float[][] target) {
+    WireFormat.Packed delta = format.pack(FloatArrays.difference(target, copies[worker]));
+    FloatArrays.addInto(copies[worker], delta.unpack());
+    return delta;
   }
 
   /**
    * Applies {@code g} (if any) and, if {@code next}, waits for the weights of this worker's next
    * step. {@code times} receives the nanoseconds spent applying and waiting.
    */
-  private float[][] exchange(int worker, Gradient g, boolean next, long[] times) throws InterruptedException {
+  private float[][] exchange(int worker, Steps.GradientReply g, boolean next, long[] times) throws InterruptedException {
     long start = System.nanoTime();
     lock.lock();
     try {
       if (g != null) {
         int live = workers.liveCount();
         float lr = plan.learningRate().at(globalStep);
-        optimizer.stepShare(weights, g.values(), 1f / live, lr, inRound == 0);
+        optimizer.stepShare(weights, g.values().unpack(), 1f / live, lr, inRound == 0);
         inRound++;
         closeRoundIfComplete();
         gate.finished(worker);
@@ -258,29 +286,36 @@ public final class ParameterServer implements Trainer {
     }
   }
 
-  @Override
-  public LiveWorkers workers() {
-    return workers;
-  }
-
-  @Override
-  public float[][] weights() {
-    return weights;
-  }
-
-  @Override
-  public float[][] velocity() {
+  /** The master's weights and velocity (copies). */
+  private ModelState state() {
     lock.lock();
     try {
-      return FloatArrays.copy(optimizer.velocity());
+      return new ModelState(FloatArrays.copy(weights), FloatArrays.copy(optimizer.velocity()));
     } finally {
       lock.unlock();
     }
   }
 
   @Override
+  public ModelState endEpoch(int epoch) {
+    ModelState state = state();
+    ReplicaChecks.setState(replicas, workers, workers.live(), state, "the end of epoch " + (epoch + 1));
+    for (int w : workers.live()) {
+      copies[w] = FloatArrays.copy(weights);
+    }
+    ReplicaChecks.requireAgreement(replicas, workers, epoch + 1);
+    return state;
+  }
+
+  @Override
+  public LiveWorkers workers() {
+    return workers;
+  }
+
+  @Override
   public String describe() {
     return "async SGD: parameter server, " + workers.size() + " workers, staleness "
-        + (staleness < 0 ? "unbounded" : staleness + (staleness == 0 ? " (lock step)" : " steps"));
+        + (staleness < 0 ? "unbounded" : staleness + (staleness == 0 ? " (lock step)" : " steps"))
+        + (format == WireFormat.BF16 ? ", bf16 on the wire" : "");
   }
 }

@@ -4,8 +4,10 @@ import io.vertx.core.Future;
 
 /**
  * The workers of data-parallel training as the drivers see them: each holds a shard of the
- * training data and a slice of the test data, and computes on the weights it is sent. The real
- * implementation calls workers over RPC; tests may compute in process.
+ * training data, a slice of the test data and a {@link ReplicaModel} (its own copy of the weights
+ * and optimizer state). The real implementation calls workers over RPC; tests run replicas in
+ * process. A step's future may be a {@link ddl.transport.CallFuture}, which a driver cancels to
+ * stop a replica waiting for a ring that broke.
  */
 public interface Replicas {
   /** Number of workers. */
@@ -14,39 +16,49 @@ public interface Replicas {
   /** Steps per epoch: each worker's shard divided by the batch per worker, rounded down. */
   int stepsPerEpoch();
 
-  /** Worker {@code worker}'s gradient on its batch. */
-  Future<Gradient> gradient(int worker, GradientRequest request);
+  /** Sync SGD through the master: see {@link Steps.MasterStep}. */
+  Future<Steps.GradientReply> masterStep(int worker, Steps.MasterStep step);
 
-  /** Worker {@code worker}'s local momentum-SGD steps. */
-  Future<LocalStepsResult> localSteps(int worker, LocalStepsRequest request);
+  /** Sync SGD with the ring: see {@link Steps.RingStep}. */
+  Future<Steps.StepStats> ringStep(int worker, Steps.RingStep step);
 
-  /** Worker {@code worker}'s local velocity (model averaging), or null if it has none yet. */
-  Future<float[][]> localVelocity(int worker);
+  /** An epoch's last update: see {@link Steps.Apply}. */
+  Future<Void> apply(int worker, Steps.Apply apply);
 
-  /** Worker {@code worker}'s loss and accuracy on its test slice. */
-  Future<Evaluation> evaluate(int worker, float[][] weights);
+  /** Async SGD: see {@link Steps.AsyncStep}. */
+  Future<Steps.GradientReply> asyncStep(int worker, Steps.AsyncStep step);
+
+  /** Model averaging: see {@link Steps.LocalSteps}. */
+  Future<Steps.LocalResult> localSteps(int worker, Steps.LocalSteps steps);
+
+  /** Makes the worker a member of a ring: see {@link Steps.JoinRing}. */
+  Future<Void> joinRing(int worker, Steps.JoinRing join);
+
+  /** The worker replica's weights checksum (see {@link ReplicaModel#checksum}). */
+  Future<Long> checksum(int worker);
+
+  /** A copy of the worker replica's weights and velocity. */
+  Future<ModelState> state(int worker);
+
+  /** Replaces the worker replica's weights and velocity. */
+  Future<Void> setState(int worker, ModelState state);
 
   /**
-   * Worker {@code on}'s loss and accuracy on worker {@code slice}'s test slice, so that a lost
-   * worker's slice is still evaluated. The default handles only {@code on == slice}.
+   * Loss and accuracy of worker {@code on}'s weights on worker {@code slice}'s test slice, so that
+   * a lost worker's slice is still evaluated. The default handles only {@code on == slice}.
    */
-  default Future<Evaluation> evaluateSlice(int on, int slice, float[][] weights) {
-    if (on == slice) {
-      return evaluate(on, weights);
-    }
-    return Future.failedFuture(new UnsupportedOperationException(getClass().getSimpleName()
-        + " cannot evaluate one worker's test slice on another"));
-  }
+  Future<Evaluation> evaluateSlice(int on, int slice);
 
   /**
    * Connects again to lost worker {@code worker} and sets its replica up as before (same shard,
-   * same batches). Fails if it does not answer. The default cannot reconnect.
+   * same batches; its weights are brought up to date by the driver). Fails if it does not answer.
+   * The default cannot reconnect.
    */
   default Future<Void> reconnect(int worker) {
     return Future.failedFuture(new UnsupportedOperationException(getClass().getSimpleName() + " cannot reconnect"));
   }
 
-  /** Worker {@code worker}'s address, for log lines. */
+  /** Worker {@code worker}'s address, for log lines and ring membership. */
   default String address(int worker) {
     return "#" + worker;
   }

@@ -39,6 +39,30 @@ final class Replies {
     }
   }
 
+  /**
+   * Like {@link #fromLiveWorkers}, with each answer under its worker's index (in worker order).
+   */
+  static <T> java.util.Map<Integer, T> byWorker(LiveWorkers workers, IntFunction<Future<T>> ask, String when) {
+    int[] asked = workers.live();
+    List<Future<T>> pending = new ArrayList<>(asked.length);
+    for (int w : asked) {
+      pending.add(ask.apply(w));
+    }
+    settle(pending);
+    java.util.Map<Integer, T> answers = new java.util.TreeMap<>();
+    for (int i = 0; i < asked.length; i++) {
+      Future<T> f = pending.get(i);
+      if (f.succeeded()) {
+        answers.put(asked[i], f.result());
+      } else if (f.cause() instanceof WorkerUnavailableException e) {
+        workers.lose(asked[i], when, e);
+      } else {
+        throw rethrow(f.cause());
+      }
+    }
+    return answers;
+  }
+
   /** Blocks until {@code future} has completed and returns it. */
   static <T> Future<T> settle(Future<T> future) {
     future.transform(ar -> Future.<Void>succeededFuture()).await();

@@ -1,77 +1,84 @@
 package ddl.master.train;
 
-import ddl.transport.WorkerUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Synchronous data-parallel SGD: every step each worker computes a gradient on its own batch at
- * the same weights (sent with the request), the master averages the gradients and takes one
- * momentum-SGD step. All replicas therefore always compute on identical weights.
+ * Synchronous data-parallel SGD, gradients averaged through the master: every step each worker
+ * first applies the previous step's mean gradient to its replica (all replicas apply the same
+ * update, so their weights stay identical), then computes its gradient on its own batch; the
+ * master averages the gradients and sends the mean with the next step. Weights travel only when
+ * a worker (re)joins.
  *
- * <p>A worker lost during a step ({@link WorkerUnavailableException}) is left out: the step
- * averages the gradients of the workers that answered and is applied once; later steps ask only
- * the live workers (see {@link LiveWorkers}). A worker's own failure ends the run.
+ * <p>A worker lost during a step is left out of that step's mean and of later steps (see
+ * {@link LiveWorkers}); a worker's own failure ends the run.
  */
 public final class SyncSgd implements Trainer {
   private final Replicas replicas;
   private final TrainingPlan plan;
-  private final float[][] weights;
-  private final MomentumSgd optimizer;
-  private final float[][] mean;
   private final LiveWorkers workers;
+  private final WireFormat format;
+  private float[][] mean;
+  private WireFormat.Packed pending;
+  private float pendingRate;
 
-  /** Trains {@code weights} (changed in place) starting from {@code optimizer}'s velocity. */
-  public SyncSgd(Replicas replicas, TrainingPlan plan, float[][] weights, MomentumSgd optimizer) {
-    this(replicas, new LiveWorkers(replicas), plan, weights, optimizer);
-  }
-
-  /** Like {@link #SyncSgd(Replicas, TrainingPlan, float[][], MomentumSgd)}, tracking losses in {@code workers}. */
-  public SyncSgd(Replicas replicas, LiveWorkers workers, TrainingPlan plan, float[][] weights, MomentumSgd optimizer) {
+  /** Trains the replicas, whose state the caller has set (all equal). */
+  public SyncSgd(Replicas replicas, LiveWorkers workers, TrainingPlan plan, WireFormat format) {
     this.replicas = replicas;
     this.workers = workers;
     this.plan = plan;
-    this.weights = weights;
-    this.optimizer = optimizer;
-    this.mean = FloatArrays.zerosLike(weights);
+    this.format = format;
+  }
+
+  @Override
+  public void startEpoch(int epoch) {
+    Rejoins.bringUpToDate(replicas, workers, epoch);
   }
 
   @Override
   public EpochTotals runEpoch(int epoch, StepListener listener) {
     EpochTally tally = new EpochTally();
     long epochStart = System.nanoTime();
-    List<Gradient> answers = new ArrayList<>();
+    List<Steps.GradientReply> answers = new ArrayList<>();
     List<float[][]> parts = new ArrayList<>();
     for (int step = 0; step < plan.stepsPerEpoch(); step++) {
       long start = System.nanoTime();
       answers.clear();
-      gradients(epoch, step, answers);
+      Steps.MasterStep request = new Steps.MasterStep(epoch, step, pending, pendingRate);
+      Replies.fromLiveWorkers(workers, w -> replicas.masterStep(w, request),
+          LiveWorkers.at(epoch, step, plan.stepsPerEpoch()), answers);
       long replied = System.nanoTime();
       parts.clear();
       long slowest = 0;
       float stepLoss = 0;
-      for (Gradient g : answers) {
-        parts.add(g.values());
+      for (Steps.GradientReply g : answers) {
+        parts.add(g.values().unpack());
         slowest = Math.max(slowest, g.computeNanos());
         tally.add(g.rows(), g.correct(), (double) g.loss() * g.rows());
         stepLoss += g.loss() / answers.size();
       }
+      if (mean == null) {
+        mean = FloatArrays.zerosLike(parts.get(0));
+      }
       FloatArrays.meanInto(parts, mean);
-      optimizer.step(weights, mean, plan.learningRate().at(plan.globalStep(epoch, step)));
+      pending = format.pack(mean);
+      pendingRate = plan.learningRate().at(plan.globalStep(epoch, step));
       tally.round(start, replied, System.nanoTime(), slowest);
       listener.stepDone(epoch, step, stepLoss);
     }
     return tally.result(plan.stepsPerEpoch(), System.nanoTime() - epochStart);
   }
 
-  /**
-   * Asks every live worker for its gradient of this step and adds the answers to {@code answers};
-   * workers that turn out to be lost are marked so and left out. Throws if none answers.
-   */
-  private void gradients(int epoch, int step, List<Gradient> answers) {
-    GradientRequest request = new GradientRequest(weights, epoch, step);
-    Replies.fromLiveWorkers(workers, w -> replicas.gradient(w, request),
-        LiveWorkers.at(epoch, step, plan.stepsPerEpoch()), answers);
+  @Override
+  public ModelState endEpoch(int epoch) {
+    if (pending != null) {
+      Steps.Apply last = new Steps.Apply(pending, -1, pendingRate);
+      Replies.fromLiveWorkers(workers, w -> replicas.apply(w, last), "the end of epoch " + (epoch + 1),
+          new ArrayList<>());
+      pending = null;
+    }
+    ReplicaChecks.requireAgreement(replicas, workers, epoch + 1);
+    return ReplicaChecks.state(replicas, workers, "the end of epoch " + (epoch + 1));
   }
 
   @Override
@@ -80,17 +87,8 @@ public final class SyncSgd implements Trainer {
   }
 
   @Override
-  public float[][] weights() {
-    return weights;
-  }
-
-  @Override
-  public float[][] velocity() {
-    return FloatArrays.copy(optimizer.velocity());
-  }
-
-  @Override
   public String describe() {
-    return "sync SGD: " + workers.size() + " workers average their gradients every step";
+    return "sync SGD: " + workers.size() + " workers average their gradients every step through the master"
+        + (format == WireFormat.BF16 ? " (bf16 on the wire)" : "");
   }
 }

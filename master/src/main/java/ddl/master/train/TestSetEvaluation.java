@@ -6,15 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Evaluates a model on the whole test set, one slice per worker of the run: a live worker
- * evaluates its own slice, a lost worker's slice goes to a live one (round robin). A worker lost
+ * Evaluates the model on the whole test set, one slice per worker of the run, each on a replica's
+ * own weights (the replicas agree): a live worker evaluates its own slice, a lost worker's slice
+ * goes to a live one (round robin). A worker lost
  * while evaluating is marked so and its slices move to another; a worker's own failure is thrown.
  */
 public final class TestSetEvaluation {
   private TestSetEvaluation() {}
 
   /** The loss and accuracy over every slice; {@code when} names the moment in loss log lines. */
-  public static Evaluation run(Replicas replicas, LiveWorkers workers, float[][] weights, String when) {
+  public static Evaluation run(Replicas replicas, LiveWorkers workers, String when) {
     List<Integer> remaining = new ArrayList<>();
     for (int slice = 0; slice < workers.size(); slice++) {
       remaining.add(slice);
@@ -28,7 +29,7 @@ public final class TestSetEvaluation {
       for (int slice : remaining) {
         int evaluator = workers.isLive(slice) ? slice : live[next++ % live.length];
         on.add(evaluator);
-        pending.add(replicas.evaluateSlice(evaluator, slice, weights));
+        pending.add(replicas.evaluateSlice(evaluator, slice));
       }
       Replies.settle(pending);
       List<Integer> again = new ArrayList<>();

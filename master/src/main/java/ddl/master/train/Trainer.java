@@ -1,15 +1,22 @@
 package ddl.master.train;
 
-/** A way of training across workers (sync SGD, parameter server, model averaging), one epoch at a time. */
+/**
+ * A way of training across workers (sync SGD through the master or a ring, a parameter server,
+ * model averaging), one epoch at a time. The model lives in the replicas on the workers; the
+ * trainer tells them how to change it.
+ */
 public interface Trainer {
+  /** Before 0-based epoch {@code epoch}: brings workers that rejoined up to date (weights, ring). */
+  void startEpoch(int epoch);
+
   /** Runs the steps of 0-based epoch {@code epoch}. */
   EpochTotals runEpoch(int epoch, StepListener listener);
 
-  /** The master's current weights (not a copy; do not change them). */
-  float[][] weights();
-
-  /** The optimizer's velocity for a checkpoint (a copy or a fresh mean). */
-  float[][] velocity();
+  /**
+   * After the epoch's steps: applies what is still pending, checks that the replicas' weights
+   * agree (a checksum from each live worker) and returns the model's state, for a checkpoint.
+   */
+  ModelState endEpoch(int epoch);
 
   /** The workers taking part, and those lost. */
   LiveWorkers workers();

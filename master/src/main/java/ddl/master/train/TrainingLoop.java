@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Runs a {@link Trainer} epoch by epoch: before each epoch lost workers are tried again (see
- * {@link LiveWorkers#retryLost}), after it the workers evaluate the model on the whole test set,
- * and the figures go to a {@link TrainingProgress}.
+ * {@link LiveWorkers#retryLost}) and brought up to date; after it the replicas are checked to
+ * agree, evaluate the model on the whole test set, and the figures and the model's state go to a
+ * {@link TrainingProgress}.
  */
 public final class TrainingLoop {
   private TrainingLoop() {}
@@ -22,11 +23,12 @@ public final class TrainingLoop {
     LiveWorkers workers = trainer.workers();
     for (int epoch = firstEpoch; epoch < plan.epochs(); epoch++) {
       workers.retryLost(epoch);
+      trainer.startEpoch(epoch);
       progress.epochStarting(epoch, plan.epochs(), plan.stepsPerEpoch());
       EpochTotals totals = trainer.runEpoch(epoch, progress);
+      ModelState state = trainer.endEpoch(epoch);
       long evalStart = System.nanoTime();
-      Evaluation eval = TestSetEvaluation.run(replicas, workers, trainer.weights(),
-          "the evaluation after epoch " + (epoch + 1));
+      Evaluation eval = TestSetEvaluation.run(replicas, workers, "the evaluation after epoch " + (epoch + 1));
       double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
       double stepSeconds = totals.nanos() / 1e9;
       wall += stepSeconds + evalSeconds;
@@ -35,13 +37,13 @@ public final class TrainingLoop {
           eval.accuracy(), totals.samples(), stepSeconds, evalSeconds, wall, split.computeShare(),
           split.communicationShare(), split.masterShare(), split.waitShare());
       done.add(stats);
-      progress.epochDone(stats, trainer);
+      progress.epochDone(stats, state);
     }
     return done;
   }
 
-  /** Every worker's loss and accuracy on its test slice, summed (a lost worker's slice moves to another). */
-  public static Evaluation evaluate(Replicas replicas, float[][] weights) {
-    return TestSetEvaluation.run(replicas, new LiveWorkers(replicas), weights, "an evaluation");
+  /** The replicas' loss and accuracy over every test slice, summed (a lost worker's slice moves to another). */
+  public static Evaluation evaluate(Replicas replicas) {
+    return TestSetEvaluation.run(replicas, new LiveWorkers(replicas), "an evaluation");
   }
 }

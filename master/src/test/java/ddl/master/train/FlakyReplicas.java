@@ -4,11 +4,12 @@ import ddl.transport.RemoteException;
 import ddl.transport.WorkerUnavailableException;
 import io.vertx.core.Future;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Supplier;
 
 /**
  * In-process workers that can be lost: wraps other {@link Replicas} and, from a chosen step on,
  * fails one worker's calls as a closed connection would ({@link WorkerUnavailableException}) or as
- * a bug in the worker's code would ({@link RemoteException}). Counts each worker's gradient calls.
+ * a bug in the worker's code would ({@link RemoteException}). Counts each worker's step calls.
  */
 final class FlakyReplicas implements Replicas {
   private final Replicas inner;
@@ -17,7 +18,7 @@ final class FlakyReplicas implements Replicas {
   private final boolean[] remoteBug;
   private final boolean[] comesBack;
   private final boolean[] gone;
-  private final AtomicIntegerArray gradientCalls;
+  private final AtomicIntegerArray stepCalls;
   private final AtomicIntegerArray reconnects;
 
   FlakyReplicas(Replicas inner) {
@@ -29,7 +30,7 @@ final class FlakyReplicas implements Replicas {
     this.remoteBug = new boolean[n];
     this.comesBack = new boolean[n];
     this.gone = new boolean[n];
-    this.gradientCalls = new AtomicIntegerArray(n);
+    this.stepCalls = new AtomicIntegerArray(n);
     this.reconnects = new AtomicIntegerArray(n);
   }
 
@@ -52,8 +53,9 @@ final class FlakyReplicas implements Replicas {
     return this;
   }
 
-  int gradientCalls(int worker) {
-    return gradientCalls.get(worker);
+  /** Step calls (gradients, local rounds) worker {@code worker} was asked for, lost ones included. */
+  int stepCalls(int worker) {
+    return stepCalls.get(worker);
   }
 
   int reconnects(int worker) {
@@ -82,6 +84,15 @@ final class FlakyReplicas implements Replicas {
         "gradient failed: the connection closed", null));
   }
 
+  private <T> Future<T> step(int worker, int epoch, int step, Supplier<Future<T>> call) {
+    stepCalls.incrementAndGet(worker);
+    return down(worker, epoch, step) ? failure(worker) : call.get();
+  }
+
+  private <T> Future<T> other(int worker, Supplier<Future<T>> call) {
+    return gone(worker) ? failure(worker) : call.get();
+  }
+
   @Override
   public int size() {
     return inner.size();
@@ -93,36 +104,56 @@ final class FlakyReplicas implements Replicas {
   }
 
   @Override
-  public Future<Gradient> gradient(int worker, GradientRequest request) {
-    gradientCalls.incrementAndGet(worker);
-    if (down(worker, request.epoch(), request.step())) {
-      return failure(worker);
+  public Future<Steps.GradientReply> masterStep(int worker, Steps.MasterStep s) {
+    return step(worker, s.epoch(), s.step(), () -> inner.masterStep(worker, s));
+  }
+
+  @Override
+  public Future<Steps.StepStats> ringStep(int worker, Steps.RingStep s) {
+    return step(worker, s.epoch(), s.step(), () -> inner.ringStep(worker, s));
+  }
+
+  @Override
+  public Future<Steps.GradientReply> asyncStep(int worker, Steps.AsyncStep s) {
+    return step(worker, s.epoch(), s.step(), () -> inner.asyncStep(worker, s));
+  }
+
+  @Override
+  public Future<Steps.LocalResult> localSteps(int worker, Steps.LocalSteps s) {
+    if (s.learningRates().length == 0) {
+      return other(worker, () -> inner.localSteps(worker, s));
     }
-    return inner.gradient(worker, request);
+    return step(worker, s.epoch(), s.firstStep(), () -> inner.localSteps(worker, s));
   }
 
   @Override
-  public Future<LocalStepsResult> localSteps(int worker, LocalStepsRequest request) {
-    if (down(worker, request.epoch(), request.firstStep())) {
-      return failure(worker);
-    }
-    return inner.localSteps(worker, request);
+  public Future<Void> apply(int worker, Steps.Apply a) {
+    return other(worker, () -> inner.apply(worker, a));
   }
 
   @Override
-  public Future<float[][]> localVelocity(int worker) {
-    return gone(worker) ? failure(worker) : inner.localVelocity(worker);
+  public Future<Void> joinRing(int worker, Steps.JoinRing join) {
+    return other(worker, () -> inner.joinRing(worker, join));
   }
 
   @Override
-  public Future<Evaluation> evaluate(int worker, float[][] weights) {
-    return gone(worker) ? failure(worker) : inner.evaluate(worker, weights);
+  public Future<Long> checksum(int worker) {
+    return other(worker, () -> inner.checksum(worker));
   }
 
-  /** In process every slice can be computed anywhere: the slice's own rows, counted once. */
   @Override
-  public Future<Evaluation> evaluateSlice(int on, int slice, float[][] weights) {
-    return gone(on) ? failure(on) : inner.evaluate(slice, weights);
+  public Future<ModelState> state(int worker) {
+    return other(worker, () -> inner.state(worker));
+  }
+
+  @Override
+  public Future<Void> setState(int worker, ModelState state) {
+    return other(worker, () -> inner.setState(worker, state));
+  }
+
+  @Override
+  public Future<Evaluation> evaluateSlice(int on, int slice) {
+    return other(on, () -> inner.evaluateSlice(on, slice));
   }
 
   @Override

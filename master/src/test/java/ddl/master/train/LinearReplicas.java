@@ -1,6 +1,7 @@
 package ddl.master.train;
 
-import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -10,32 +11,28 @@ import java.util.concurrent.ThreadLocalRandom;
  * Which rows make up a worker's batch is given by a {@link Batches} function, so that a single
  * worker can be given exactly the union of several workers' batches.
  */
-final class LinearReplicas implements Replicas {
+final class LinearReplicas {
   /** The global rows of worker {@code worker}'s batch {@code step} of epoch {@code epoch}. */
   interface Batches {
     int[] rows(int worker, int epoch, int step);
   }
 
-  final int features;
-  final float[] x;
-  final float[] y;
-  private final int workers;
-  private final int steps;
-  private final Batches batches;
-  private final boolean jitter;
-  private final MomentumSgd[] local;
-  private volatile int slowWorker = -1;
+  private LinearReplicas() {}
 
-  LinearReplicas(int features, float[] x, float[] y, int workers, int steps, Batches batches,
-      boolean jitter) {
-    this.features = features;
-    this.x = x;
-    this.y = y;
-    this.workers = workers;
-    this.steps = steps;
-    this.batches = batches;
-    this.jitter = jitter;
-    this.local = new MomentumSgd[workers];
+  /** {@code workers} linear workers over the data {@code x, y}, all starting from zeros. */
+  static LocalReplicas of(int features, float[] x, float[] y, int workers, int steps, Batches batches, boolean jitter) {
+    return of(features, x, y, workers, steps, batches, jitter, -1, WireFormat.FP32);
+  }
+
+  /** Like {@link #of}, worker {@code slow} (or none, -1) taking a millisecond per gradient, values in {@code format}. */
+  static LocalReplicas of(int features, float[] x, float[] y, int workers, int steps, Batches batches, boolean jitter,
+      int slow, WireFormat format) {
+    List<GradientSource> sources = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      sources.add(new Source(features, x, y, w, workers, batches, jitter, w == slow));
+    }
+    float[][] zeros = {new float[features], new float[1]};
+    return new LocalReplicas(sources, new ModelState(zeros, FloatArrays.zerosLike(zeros)), 0.9f, steps, format);
   }
 
   /** Synthetic data: {@code rows} rows of {@code features} normal features and a noisy linear target. */
@@ -105,101 +102,74 @@ final class LinearReplicas implements Replicas {
     return p;
   }
 
-  float[][] initialWeights() {
-    return new float[][] {new float[features], new float[1]};
-  }
+  /** One worker's data and model arithmetic. */
+  static final class Source implements GradientSource {
+    private final int features;
+    private final float[] x;
+    private final float[] y;
+    private final int worker;
+    private final int workers;
+    private final Batches batches;
+    private final boolean jitter;
+    private final boolean slow;
 
-  @Override
-  public int size() {
-    return workers;
-  }
+    Source(int features, float[] x, float[] y, int worker, int workers, Batches batches, boolean jitter, boolean slow) {
+      this.features = features;
+      this.x = x;
+      this.y = y;
+      this.worker = worker;
+      this.workers = workers;
+      this.batches = batches;
+      this.jitter = jitter;
+      this.slow = slow;
+    }
 
-  @Override
-  public int stepsPerEpoch() {
-    return steps;
-  }
+    @Override
+    public Gradient gradient(float[][] weights, int epoch, int step, TensorReady ready) {
+      pause();
+      return compute(weights, batches.rows(worker, epoch, step));
+    }
 
-
-  @Override
-  public Future<Gradient> gradient(int worker, GradientRequest request) {
-    pause(worker);
-    return Future.succeededFuture(compute(request.weights(), batches.rows(worker, request.epoch(), request.step())));
-  }
-
-  private Gradient compute(float[][] wb, int[] rows) {
-    float[] w = wb[0];
-    float b = wb[1][0];
-    float[] gw = new float[features];
-    float[] gb = new float[1];
-    double loss = 0;
-    for (int r : rows) {
-      double pred = b;
-      for (int j = 0; j < features; j++) {
-        pred += w[j] * x[r * features + j];
+    private Gradient compute(float[][] wb, int[] rows) {
+      float[] w = wb[0];
+      float b = wb[1][0];
+      float[] gw = new float[features];
+      float[] gb = new float[1];
+      double loss = 0;
+      for (int r : rows) {
+        double pred = b;
+        for (int j = 0; j < features; j++) {
+          pred += w[j] * x[r * features + j];
+        }
+        double err = pred - y[r];
+        loss += 0.5 * err * err;
+        for (int j = 0; j < features; j++) {
+          gw[j] += (float) (err * x[r * features + j] / rows.length);
+        }
+        gb[0] += (float) (err / rows.length);
       }
-      double err = pred - y[r];
-      loss += 0.5 * err * err;
-      for (int j = 0; j < features; j++) {
-        gw[j] += (float) (err * x[r * features + j] / rows.length);
+      return new Gradient(new float[][] {gw, gb}, (float) (loss / rows.length), 0, rows.length, 1000);
+    }
+
+    /** Worker {@code slice}'s test rows are rows {@code slice, slice + workers, ...}. */
+    @Override
+    public Evaluation evaluate(float[][] weights, int slice) {
+      int[] all = new int[y.length / workers];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = i * workers + slice;
       }
-      gb[0] += (float) (err / rows.length);
+      Gradient g = compute(weights, all);
+      return new Evaluation(g.loss() * g.rows(), 0, g.rows(), 0);
     }
-    return new Gradient(new float[][] {gw, gb}, (float) (loss / rows.length), 0, rows.length, 1000);
-  }
 
-  @Override
-  public Future<LocalStepsResult> localSteps(int worker, LocalStepsRequest request) {
-    pause(worker);
-    float[][] w = FloatArrays.copy(request.weights());
-    if (request.velocity().length > 0 || local[worker] == null) {
-      local[worker] = request.velocity().length > 0
-          ? MomentumSgd.resume(request.momentum(), request.velocity())
-          : new MomentumSgd(request.momentum(), w);
-    }
-    double lossSum = 0;
-    int rows = 0;
-    for (int j = 0; j < request.learningRates().length; j++) {
-      Gradient g = compute(w, batches.rows(worker, request.epoch(), request.firstStep() + j));
-      local[worker].step(w, g.values(), request.learningRates()[j]);
-      lossSum += g.loss();
-      rows += g.rows();
-    }
-    return Future.succeededFuture(new LocalStepsResult(w, lossSum, 0, rows, 1000));
-  }
-
-  @Override
-  public Future<float[][]> localVelocity(int worker) {
-    return Future.succeededFuture(local[worker] == null ? null : FloatArrays.copy(local[worker].velocity()));
-  }
-
-  @Override
-  public Future<Evaluation> evaluate(int worker, float[][] weights) {
-    int[] all = new int[y.length / workers];
-    for (int i = 0; i < all.length; i++) {
-      all[i] = i * workers + worker;
-    }
-    Gradient g = compute(weights, all);
-    return Future.succeededFuture(new Evaluation(g.loss() * g.rows(), 0, g.rows(), 0));
-  }
-
-  /** Makes {@code worker} take a millisecond per gradient, far longer than the others. */
-  LinearReplicas slow(int worker) {
-    slowWorker = worker;
-    return this;
-  }
-
-  /** A random short pause, so that concurrent workers finish in varying order. */
-  private void pause(int worker) {
-    if (worker == slowWorker) {
+    private void pause() {
       try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (jitter) {
-      try {
-        Thread.sleep(0, ThreadLocalRandom.current().nextInt(200_000));
+        if (slow) {
+          Thread.sleep(1);
+        }
+        if (jitter) {
+          Thread.sleep(0, ThreadLocalRandom.current().nextInt(200_000));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

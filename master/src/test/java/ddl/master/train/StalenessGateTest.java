@@ -57,15 +57,20 @@ class StalenessGateTest {
     assertThrows(IllegalArgumentException.class, () -> StalenessGate.parseBound("soon"));
   }
 
+  private static ModelState zeros() {
+    float[][] w = {new float[4], new float[1]};
+    return new ModelState(w, FloatArrays.zerosLike(w));
+  }
+
   private static long spreadWithSlowWorker(int bound) {
     float[][] d = LinearReplicas.data(600, 4, 3);
-    LinearReplicas r = new LinearReplicas(4, d[0], d[1], 2, 30, LinearReplicas.sharded(600, 2, 10, 5), false)
-        .slow(1);
-    float[][] w = r.initialWeights();
-    TrainingPlan plan = new TrainingPlan(1, 30, LearningRate.constant(0.01), 0.5f);
-    ParameterServer ps = new ParameterServer(r, plan, w, new MomentumSgd(0.5f, w), bound);
-    ps.runEpoch(0, StepListener.NONE);
-    return ps.widestSpread();
+    try (LocalReplicas r = LinearReplicas.of(4, d[0], d[1], 2, 30, LinearReplicas.sharded(600, 2, 10, 5), false, 1,
+        WireFormat.FP32)) {
+      TrainingPlan plan = new TrainingPlan(1, 30, LearningRate.constant(0.01), 0.5f);
+      ParameterServer ps = new ParameterServer(r, new LiveWorkers(r), plan, zeros(), bound, WireFormat.FP32);
+      ps.runEpoch(0, StepListener.NONE);
+      return ps.widestSpread();
+    }
   }
 
   @Test
@@ -80,30 +85,13 @@ class StalenessGateTest {
   @Test
   void aFailingWorkerStopsTheOthers() {
     float[][] d = LinearReplicas.data(600, 4, 3);
-    LinearReplicas healthy = new LinearReplicas(4, d[0], d[1], 2, 30, LinearReplicas.sharded(600, 2, 10, 5),
-        false);
-    Replicas failing = new Replicas() {
-      @Override public int size() { return 2; }
-      @Override public int stepsPerEpoch() { return 30; }
-      @Override public io.vertx.core.Future<Gradient> gradient(int worker, GradientRequest request) {
-        return worker == 1 && request.step() == 3
-            ? io.vertx.core.Future.failedFuture(new IllegalStateException("worker 1 lost"))
-            : healthy.gradient(worker, request);
-      }
-      @Override public io.vertx.core.Future<LocalStepsResult> localSteps(int worker, LocalStepsRequest r) {
-        throw new UnsupportedOperationException();
-      }
-      @Override public io.vertx.core.Future<float[][]> localVelocity(int worker) {
-        throw new UnsupportedOperationException();
-      }
-      @Override public io.vertx.core.Future<Evaluation> evaluate(int worker, float[][] weights) {
-        throw new UnsupportedOperationException();
-      }
-    };
-    float[][] w = healthy.initialWeights();
-    ParameterServer ps = new ParameterServer(failing, new TrainingPlan(1, 30, LearningRate.constant(0.01), 0.5f), w,
-        new MomentumSgd(0.5f, w), 0);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> ps.runEpoch(0, StepListener.NONE));
-    assertTrue(e.getMessage().contains("worker 1 lost"), e.getMessage());
+    try (LocalReplicas healthy = LinearReplicas.of(4, d[0], d[1], 2, 30, LinearReplicas.sharded(600, 2, 10, 5),
+        false)) {
+      FlakyReplicas failing = new FlakyReplicas(healthy).bug(1, 0, 3);
+      ParameterServer ps = new ParameterServer(failing, new LiveWorkers(failing),
+          new TrainingPlan(1, 30, LearningRate.constant(0.01), 0.5f), zeros(), 0, WireFormat.FP32);
+      RuntimeException e = assertThrows(RuntimeException.class, () -> ps.runEpoch(0, StepListener.NONE));
+      assertTrue(e.getMessage().contains("a bug in the worker's code"), e.getMessage());
+    }
   }
 }

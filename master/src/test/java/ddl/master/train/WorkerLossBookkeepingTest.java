@@ -26,9 +26,14 @@ class WorkerLossBookkeepingTest {
   private static final int EPOCHS = 3;
   private static final float[][] DATA = LinearReplicas.data(ROWS, FEATURES, 7);
 
-  private static LinearReplicas linear(int n) {
-    return new LinearReplicas(FEATURES, DATA[0], DATA[1], n, ROWS / n / BATCH,
+  private static LocalReplicas linear(int n) {
+    return LinearReplicas.of(FEATURES, DATA[0], DATA[1], n, ROWS / n / BATCH,
         LinearReplicas.sharded(ROWS, n, BATCH, 11), false);
+  }
+
+  private static LocalReplicas slow(int n, int slowWorker) {
+    return LinearReplicas.of(FEATURES, DATA[0], DATA[1], n, ROWS / n / BATCH,
+        LinearReplicas.sharded(ROWS, n, BATCH, 11), false, slowWorker, WireFormat.FP32);
   }
 
   private static TrainingPlan plan(Replicas r) {
@@ -36,47 +41,92 @@ class WorkerLossBookkeepingTest {
     return new TrainingPlan(EPOCHS, r.stepsPerEpoch(), lr, 0.9f);
   }
 
-  /** A run's log lines and step count. */
+  /** A run's log lines, step count and last model state. */
   private static final class Heard implements TrainingProgress {
     final List<String> lines = new CopyOnWriteArrayList<>();
     final AtomicInteger steps = new AtomicInteger();
+    volatile ModelState last;
 
     @Override
     public void stepDone(int epoch, int step, float loss) {
       steps.incrementAndGet();
     }
+
+    @Override
+    public void epochDone(EpochStats stats, ModelState state) {
+      last = state;
+    }
   }
 
   private static SyncSgd sync(FlakyReplicas r, Heard heard) {
-    float[][] w = new float[][] {new float[FEATURES], new float[1]};
-    return new SyncSgd(r, new LiveWorkers(r, heard.lines::add), plan(r), w, new MomentumSgd(0.9f, w));
+    return new SyncSgd(r, new LiveWorkers(r, heard.lines::add), plan(r), WireFormat.FP32);
+  }
+
+  private static RingSgd ring(FlakyReplicas r, Heard heard) {
+    return new RingSgd(r, new LiveWorkers(r, heard.lines::add), plan(r), WireFormat.FP32, Duration.ofSeconds(20));
   }
 
   @Test
   void syncAveragesTheGradientsOfTheLiveWorkersOnly() {
     FlakyReplicas r = new FlakyReplicas(linear(3)).lose(2, 1, 0);
     Heard heard = new Heard();
-    SyncSgd flaky = sync(r, heard);
-    TrainingLoop.run(flaky, r, plan(r), 0, 0, heard);
+    TrainingLoop.run(sync(r, heard), r, plan(r), 0, 0, heard);
 
     // The same run by hand: epoch 1 on three workers, then two workers on the same shards.
-    LinearReplicas three = linear(3);
-    float[][] w = new float[][] {new float[FEATURES], new float[1]};
-    SyncSgd first = new SyncSgd(three, plan(three), w, new MomentumSgd(0.9f, w));
-    first.runEpoch(0, StepListener.NONE);
-    LinearReplicas two = new LinearReplicas(FEATURES, DATA[0], DATA[1], 2, three.stepsPerEpoch(),
-        LinearReplicas.sharded(ROWS, 3, BATCH, 11), false);
-    SyncSgd rest = new SyncSgd(two, plan(two), w, MomentumSgd.resume(0.9f, first.velocity()));
-    rest.runEpoch(1, StepListener.NONE);
-    rest.runEpoch(2, StepListener.NONE);
-
-    assertEquals(0.0, FloatArrays.maxAbsDiff(rest.weights(), flaky.weights()),
+    ModelState afterFirst;
+    try (LocalReplicas three = linear(3)) {
+      SyncSgd first = new SyncSgd(three, new LiveWorkers(three), plan(three), WireFormat.FP32);
+      first.runEpoch(0, StepListener.NONE);
+      afterFirst = first.endEpoch(0);
+    }
+    float[][] byHand;
+    try (LocalReplicas two = LinearReplicas.of(FEATURES, DATA[0], DATA[1], 2, ROWS / 3 / BATCH,
+        LinearReplicas.sharded(ROWS, 3, BATCH, 11), false)) {
+      two.setState(0, afterFirst).await();
+      two.setState(1, afterFirst).await();
+      SyncSgd rest = new SyncSgd(two, new LiveWorkers(two), plan(two), WireFormat.FP32);
+      rest.runEpoch(1, StepListener.NONE);
+      rest.endEpoch(1);
+      rest.runEpoch(2, StepListener.NONE);
+      byHand = rest.endEpoch(2).weights();
+    }
+    assertEquals(0.0, FloatArrays.maxAbsDiff(byHand, heard.last.weights()),
         "after the loss each step must be the mean of the two live workers' gradients");
     assertEquals(EPOCHS * r.stepsPerEpoch(), heard.steps.get());
-    assertEquals(r.stepsPerEpoch() + 1, r.gradientCalls(2), "the lost worker is not asked again");
+    assertEquals(r.stepsPerEpoch() + 1, r.stepCalls(2), "the lost worker is not asked again");
     assertTrue(heard.lines.get(0).startsWith("worker 127.0.0.1:7403 lost at epoch 2, step 1 of 40 (the connection"
         + " closed); continuing with 2 of 3 workers; its 400 training rows are skipped until it rejoins"),
         heard.lines.get(0));
+  }
+
+  @Test
+  void aRingStepWhoseMemberIsLostRunsAgainOnTheReformedRing() {
+    FlakyReplicas viaRing = new FlakyReplicas(linear(3)).lose(1, 1, 7);
+    Heard heard = new Heard();
+    List<EpochStats> stats = assertTimeoutPreemptively(Duration.ofSeconds(60),
+        () -> TrainingLoop.run(ring(viaRing, heard), viaRing, plan(viaRing), 0, 0, heard),
+        "the members waiting for the lost one were not stopped");
+    int steps = viaRing.stepsPerEpoch();
+    assertEquals(EPOCHS * steps, heard.steps.get(), "no step lost or repeated");
+    assertEquals((3L * 7 + 2L * (steps - 7)) * BATCH, stats.get(1).samples(), "the lost worker's rows are skipped");
+    assertEquals(EPOCHS * steps + 1, viaRing.stepCalls(0), "step 8 of epoch 2 ran twice on worker 0: once broken");
+
+    FlakyReplicas viaMaster = new FlakyReplicas(linear(3)).lose(1, 1, 7);
+    Heard master = new Heard();
+    TrainingLoop.run(sync(viaMaster, master), viaMaster, plan(viaMaster), 0, 0, master);
+    double diff = FloatArrays.maxAbsDiff(heard.last.weights(), master.last.weights())
+        / FloatArrays.maxAbs(master.last.weights());
+    assertTrue(diff < 1e-4, "the ring run differs from the same run through the master by " + diff);
+  }
+
+  @Test
+  void aRingTakesARejoinedWorkerBack() {
+    FlakyReplicas r = new FlakyReplicas(linear(2)).lose(1, 0, 5).comesBack(1);
+    Heard heard = new Heard();
+    List<EpochStats> stats = TrainingLoop.run(ring(r, heard), r, plan(r), 0, 0, heard);
+    assertEquals(2L * r.stepsPerEpoch() * BATCH, stats.get(1).samples(), "both workers in the ring again in epoch 2");
+    assertTrue(heard.lines.get(1).contains(" rejoined at epoch 2"), heard.lines.toString());
+    assertTrue(stats.get(EPOCHS - 1).testLoss() < 0.1, "still learns: " + stats.get(EPOCHS - 1).testLoss());
   }
 
   @Test
@@ -87,8 +137,8 @@ class WorkerLossBookkeepingTest {
     List<EpochStats> stats = TrainingLoop.run(flaky, r, plan(r), 0, 0, heard);
     int steps = r.stepsPerEpoch();
     assertEquals(EPOCHS * steps, heard.steps.get(), "no step lost or repeated");
-    assertEquals(EPOCHS * steps, r.gradientCalls(0));
-    assertEquals(EPOCHS * steps, r.gradientCalls(2));
+    assertEquals(EPOCHS * steps, r.stepCalls(0));
+    assertEquals(EPOCHS * steps, r.stepCalls(2));
     assertEquals(3L * steps * BATCH, stats.get(0).samples());
     assertEquals((3L * 7 + 2L * (steps - 7)) * BATCH, stats.get(1).samples(), "the lost worker's rows are skipped");
     assertEquals(2L * steps * BATCH, stats.get(2).samples());
@@ -102,24 +152,24 @@ class WorkerLossBookkeepingTest {
     Heard heard = new Heard();
     SyncSgd flaky = sync(r, heard);
     flaky.runEpoch(0, StepListener.NONE);
-    Evaluation e = TestSetEvaluation.run(r, flaky.workers(), flaky.weights(), "a test");
+    flaky.endEpoch(0);
+    Evaluation e = TestSetEvaluation.run(r, flaky.workers(), "a test");
     assertEquals(ROWS, e.count(), "every slice evaluated once");
   }
 
   @Test
   void theGateNeverWaitsForALostWorker() {
     for (int bound : new int[] {0, 2}) {
-      FlakyReplicas r = new FlakyReplicas(linear(3).slow(1)).lose(1, 0, 4);
+      FlakyReplicas r = new FlakyReplicas(slow(3, 1)).lose(1, 0, 4);
       Heard heard = new Heard();
-      float[][] w = new float[][] {new float[FEATURES], new float[1]};
-      ParameterServer ps = new ParameterServer(r, new LiveWorkers(r, heard.lines::add), plan(r), w,
-          new MomentumSgd(0.9f, w), bound);
+      ParameterServer ps = new ParameterServer(r, new LiveWorkers(r, heard.lines::add), plan(r), zeros(), bound,
+          WireFormat.FP32);
       List<EpochStats> stats = assertTimeoutPreemptively(Duration.ofSeconds(60),
           () -> TrainingLoop.run(ps, r, plan(r), 0, 0, heard), "a live worker waited for the lost one");
       int steps = r.stepsPerEpoch();
-      assertEquals(EPOCHS * steps, r.gradientCalls(0));
-      assertEquals(EPOCHS * steps, r.gradientCalls(2));
-      assertEquals(5, r.gradientCalls(1));
+      assertEquals(EPOCHS * steps, r.stepCalls(0));
+      assertEquals(EPOCHS * steps, r.stepCalls(2));
+      assertEquals(5, r.stepCalls(1));
       assertTrue(ps.widestSpread() <= bound + 1, "spread " + ps.widestSpread() + " with bound " + bound);
       assertTrue(stats.get(EPOCHS - 1).testLoss() < 0.1, "still learns: " + stats.get(EPOCHS - 1).testLoss());
       assertEquals(1, heard.lines.stream().filter(l -> l.contains(" lost at epoch 1, step 5 of 40")).count(),
@@ -144,9 +194,8 @@ class WorkerLossBookkeepingTest {
   void averagingGoesOnWithoutALostWorker() {
     FlakyReplicas r = new FlakyReplicas(linear(3)).lose(1, 1, 8);
     Heard heard = new Heard();
-    float[][] w = new float[][] {new float[FEATURES], new float[1]};
-    ModelAveraging avg = new ModelAveraging(r, new LiveWorkers(r, heard.lines::add), plan(r), w,
-        FloatArrays.zerosLike(w), 4);
+    ModelAveraging avg = new ModelAveraging(r, new LiveWorkers(r, heard.lines::add), plan(r), 4, WireFormat.FP32,
+        null);
     List<EpochStats> stats = TrainingLoop.run(avg, r, plan(r), 0, 0, heard);
     assertEquals(EPOCHS, stats.size());
     assertTrue(stats.get(EPOCHS - 1).testLoss() < 0.1, "still learns: " + stats.get(EPOCHS - 1).testLoss());
@@ -157,9 +206,8 @@ class WorkerLossBookkeepingTest {
   void averagingTakesARejoinedWorkerBack() {
     FlakyReplicas r = new FlakyReplicas(linear(2)).lose(1, 0, 8).comesBack(1);
     Heard heard = new Heard();
-    float[][] w = new float[][] {new float[FEATURES], new float[1]};
-    ModelAveraging avg = new ModelAveraging(r, new LiveWorkers(r, heard.lines::add), plan(r), w,
-        FloatArrays.zerosLike(w), 4);
+    ModelAveraging avg = new ModelAveraging(r, new LiveWorkers(r, heard.lines::add), plan(r), 4, WireFormat.FP32,
+        null);
     List<EpochStats> stats = TrainingLoop.run(avg, r, plan(r), 0, 0, heard);
     assertEquals(2L * r.stepsPerEpoch() * BATCH, stats.get(1).samples(), "both workers average again in epoch 2");
     assertTrue(heard.lines.get(1).contains(" rejoined at epoch 2"), heard.lines.toString());
@@ -174,7 +222,7 @@ class WorkerLossBookkeepingTest {
     List<EpochStats> stats = TrainingLoop.run(flaky, r, plan(r), 0, 0, heard);
     int steps = r.stepsPerEpoch();
     assertEquals(1, r.reconnects(1));
-    assertEquals(6 + 2 * steps, r.gradientCalls(1), "used again from epoch 2 on");
+    assertEquals(6 + 2 * steps, r.stepCalls(1), "used again from epoch 2 on");
     assertEquals(2L * steps * BATCH, stats.get(1).samples());
     assertEquals(2, heard.lines.size(), heard.lines.toString());
     assertEquals("worker 127.0.0.1:7402 rejoined at epoch 2; training on 2 of 2 workers", heard.lines.get(1));
@@ -199,9 +247,13 @@ class WorkerLossBookkeepingTest {
         () -> TrainingLoop.run(sync(r, new Heard()), r, plan(r), 0, 0, new Heard()));
     assertTrue(e.getMessage().contains("a bug in the worker's code"), e.getMessage());
     FlakyReplicas async = new FlakyReplicas(linear(2)).bug(0, 0, 3);
-    float[][] w = new float[][] {new float[FEATURES], new float[1]};
-    ParameterServer ps = new ParameterServer(async, plan(async), w, new MomentumSgd(0.9f, w), 1);
+    ParameterServer ps = new ParameterServer(async, new LiveWorkers(async), plan(async), zeros(), 1, WireFormat.FP32);
     assertThrows(RemoteException.class, () -> ps.runEpoch(0, StepListener.NONE));
+  }
+
+  private static ModelState zeros() {
+    float[][] w = {new float[FEATURES], new float[1]};
+    return new ModelState(w, FloatArrays.zerosLike(w));
   }
 
   @Test

@@ -3,14 +3,15 @@ package ddl.tasks.train;
 import ddl.master.Cluster;
 import ddl.master.ProxyWorker;
 import ddl.master.train.Evaluation;
-import ddl.master.train.Gradient;
-import ddl.master.train.GradientRequest;
-import ddl.master.train.LocalStepsRequest;
-import ddl.master.train.LocalStepsResult;
+import ddl.master.train.ModelState;
 import ddl.master.train.Replicas;
+import ddl.master.train.Steps;
+import ddl.master.train.WireFormat;
 import ddl.tasks.data.Dataset;
 import ddl.tasks.data.TrainTest;
+import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.nn.TopK;
+import ddl.transport.CallOptions;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +19,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link Replicas} on the workers of a {@link Cluster}: sends each worker its training shard and
- * test slice once, then every driver request is one RPC carrying only float arrays. It keeps the
- * setups, so that a lost worker can be set up again when it comes back, and a lost worker's test
- * slice can be sent to another (once; that worker keeps it).
+ * {@link Replicas} on the workers of a {@link Cluster}: sends each worker its training shard,
+ * test slice and the starting model once, then every driver request is one small RPC (gradients,
+ * means or deltas, never the weights). It keeps the setups, so that a lost worker can be set up
+ * again when it comes back, and a lost worker's test slice can be sent to another (once; that
+ * worker keeps it). Gradient replies are read into arrays lent per worker, reused every step.
  */
 public final class ClusterReplicas implements Replicas {
   private final Cluster cluster;
@@ -29,6 +31,7 @@ public final class ClusterReplicas implements Replicas {
   private final List<ReplicaInfo> infos;
   private final int stepsPerEpoch;
   private final double setupSeconds;
+  private final ProxyWorker[] lending;
   /** Which (evaluator, slice) pairs have had the slice's rows sent, as {@code evaluator * size + slice}. */
   private final Set<Integer> slicesSent = ConcurrentHashMap.newKeySet();
 
@@ -38,24 +41,26 @@ public final class ClusterReplicas implements Replicas {
     this.infos = List.copyOf(infos);
     this.stepsPerEpoch = infos.stream().mapToInt(ReplicaInfo::stepsPerEpoch).min().orElse(0);
     this.setupSeconds = setupSeconds;
+    this.lending = new ProxyWorker[cluster.size()];
   }
 
   /**
    * Shards {@code data} over the cluster's workers (contiguous, nearly equal parts), sends each
-   * worker its parts and the model layout, and waits until every worker holds them.
+   * worker its parts and the model, every replica starting from {@code start}, and waits until
+   * every worker holds them.
    */
-  public static ClusterReplicas start(Cluster cluster, TrainTest data, String[] names, int[][] shapes, int batch,
-      long seed) {
+  public static ClusterReplicas start(Cluster cluster, TrainTest data, ModelSpec spec, int batch, long seed,
+      ModelState start, float momentum, WireFormat format) {
     int n = cluster.size();
-    long start = System.nanoTime();
+    long begin = System.nanoTime();
     List<ReplicaSetup> setups = new ArrayList<>(n);
     for (int w = 0; w < n; w++) {
       Dataset train = data.train().shard(w, n);
       Dataset test = data.test().shard(w, n);
-      setups.add(new ReplicaSetup(w, names, shapes, train, test, batch, seed));
+      setups.add(new ReplicaSetup(w, spec, train, test, batch, seed, start, momentum, format));
     }
     List<ReplicaInfo> infos = cluster.scatter(setups, ReplicaCalls.SETUP).await();
-    return new ClusterReplicas(cluster, setups, infos, (System.nanoTime() - start) / 1e9);
+    return new ClusterReplicas(cluster, setups, infos, (System.nanoTime() - begin) / 1e9);
   }
 
   /** What each worker reported after setup. */
@@ -78,36 +83,60 @@ public final class ClusterReplicas implements Replicas {
     return stepsPerEpoch;
   }
 
-
   @Override
-  public Future<Gradient> gradient(int worker, GradientRequest request) {
-    return proxy(worker).call(ReplicaCalls.GRADIENT, request);
+  public Future<Steps.GradientReply> masterStep(int worker, Steps.MasterStep step) {
+    return lending(worker).call(ReplicaCalls.MASTER_STEP, step);
   }
 
   @Override
-  public Future<LocalStepsResult> localSteps(int worker, LocalStepsRequest request) {
-    return proxy(worker).call(ReplicaCalls.LOCAL_STEPS, request);
+  public Future<Steps.StepStats> ringStep(int worker, Steps.RingStep step) {
+    return proxy(worker).call(ReplicaCalls.RING_STEP, step);
   }
 
   @Override
-  public Future<float[][]> localVelocity(int worker) {
-    return proxy(worker).call(ReplicaCalls.LOCAL_VELOCITY);
+  public Future<Void> apply(int worker, Steps.Apply apply) {
+    return proxy(worker).call(ReplicaCalls.APPLY, apply).mapEmpty();
   }
 
   @Override
-  public Future<Evaluation> evaluate(int worker, float[][] weights) {
-    return proxy(worker).call(ReplicaCalls.EVALUATE, weights);
+  public Future<Steps.GradientReply> asyncStep(int worker, Steps.AsyncStep step) {
+    return lending(worker).call(ReplicaCalls.ASYNC_STEP, step);
   }
 
   @Override
-  public Future<Evaluation> evaluateSlice(int on, int slice, float[][] weights) {
+  public Future<Steps.LocalResult> localSteps(int worker, Steps.LocalSteps steps) {
+    return proxy(worker).call(ReplicaCalls.LOCAL_STEPS, steps);
+  }
+
+  @Override
+  public Future<Void> joinRing(int worker, Steps.JoinRing join) {
+    return proxy(worker).call(ReplicaCalls.JOIN_RING, join).mapEmpty();
+  }
+
+  @Override
+  public Future<Long> checksum(int worker) {
+    return proxy(worker).call(ReplicaCalls.CHECKSUM);
+  }
+
+  @Override
+  public Future<ModelState> state(int worker) {
+    return proxy(worker).call(ReplicaCalls.STATE);
+  }
+
+  @Override
+  public Future<Void> setState(int worker, ModelState state) {
+    return proxy(worker).call(ReplicaCalls.SET_STATE, state).mapEmpty();
+  }
+
+  @Override
+  public Future<Evaluation> evaluateSlice(int on, int slice) {
     if (on == slice) {
-      return evaluate(on, weights);
+      return proxy(on).call(ReplicaCalls.EVALUATE_SLICE, new ReplicaCalls.SliceRequest(slice, null));
     }
     int key = on * size() + slice;
     boolean first = slicesSent.add(key);
     Dataset rows = first ? setups.get(slice).test() : null;
-    return proxy(on).call(ReplicaCalls.EVALUATE_SLICE, new ReplicaCalls.SliceRequest(slice, rows, weights))
+    return proxy(on).call(ReplicaCalls.EVALUATE_SLICE, new ReplicaCalls.SliceRequest(slice, rows))
         .onFailure(e -> slicesSent.remove(key));
   }
 
@@ -117,6 +146,9 @@ public final class ClusterReplicas implements Replicas {
     return cluster.reconnect(worker).compose(proxy -> {
       for (int slice = 0; slice < size(); slice++) {
         slicesSent.remove(worker * size() + slice);
+      }
+      synchronized (lending) {
+        lending[worker] = null;
       }
       return proxy.call(ReplicaCalls.SETUP, setups.get(worker));
     }).mapEmpty();
@@ -133,11 +165,32 @@ public final class ClusterReplicas implements Replicas {
   }
 
   /** Worker {@code worker}'s {@code k} most probable classes for the first {@code rows} rows of {@code images}. */
-  public Future<TopK> predict(int worker, float[][] weights, float[] images, int rows, int k) {
-    return proxy(worker).call(ReplicaCalls.PREDICT, new ReplicaCalls.PredictRequest(weights, images, rows, k));
+  public Future<TopK> predict(int worker, float[] images, int rows, int k) {
+    return proxy(worker).call(ReplicaCalls.PREDICT, new ReplicaCalls.PredictRequest(images, rows, k));
   }
 
   private ProxyWorker proxy(int worker) {
     return cluster.worker(worker);
+  }
+
+  /**
+   * Worker {@code worker} with arrays lent for its gradient replies: one set of the model's
+   * shape per worker, filled again every step (a driver reads a reply before the next step).
+   */
+  private ProxyWorker lending(int worker) {
+    synchronized (lending) {
+      ProxyWorker p = lending[worker];
+      if (p == null || p.index() != proxy(worker).index() || !p.isConnected()) {
+        ReplicaSetup s = setups.get(worker);
+        Object[] buffers = new Object[s.spec().shapes().length];
+        for (int t = 0; t < buffers.length; t++) {
+          int size = Math.toIntExact(s.start().weights()[t].length);
+          buffers[t] = s.format() == WireFormat.FP32 ? new float[size] : new char[size];
+        }
+        p = proxy(worker).with(CallOptions.DEFAULT.replyInto(buffers));
+        lending[worker] = p;
+      }
+      return p;
+    }
   }
 }

@@ -1,7 +1,7 @@
 package ddl.tasks.train;
 
 import ddl.master.train.EpochStats;
-import ddl.master.train.Trainer;
+import ddl.master.train.ModelState;
 import ddl.master.train.TrainingProgress;
 import java.util.Locale;
 import java.util.function.BiConsumer;
@@ -16,7 +16,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 final class ConsoleProgress implements TrainingProgress {
   private final boolean bar;
-  private final BiConsumer<EpochStats, Trainer> after;
+  private final BiConsumer<EpochStats, ModelState> after;
   private ProgressBar current;
   private volatile float lastLoss = Float.NaN;
 
@@ -24,7 +24,7 @@ final class ConsoleProgress implements TrainingProgress {
    * @param bar whether to draw the progress bar
    * @param after called with each finished epoch
    */
-  ConsoleProgress(boolean bar, BiConsumer<EpochStats, Trainer> after) {
+  ConsoleProgress(boolean bar, BiConsumer<EpochStats, ModelState> after) {
     this.bar = bar;
     this.after = after;
   }
@@ -58,13 +58,13 @@ final class ConsoleProgress implements TrainingProgress {
   }
 
   @Override
-  public void epochDone(EpochStats s, Trainer trainer) {
+  public void epochDone(EpochStats s, ModelState state) {
     if (current != null) {
       current.close();
       current = null;
     }
     System.out.println(line(s));
-    after.accept(s, trainer);
+    after.accept(s, state);
   }
 
   /** One epoch as a console line. */

@@ -3,7 +3,7 @@ package ddl.tasks.train;
 import ddl.master.train.Checkpoint;
 import ddl.master.train.CheckpointFiles;
 import ddl.master.train.EpochStats;
-import ddl.master.train.Trainer;
+import ddl.master.train.ModelState;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.function.BiConsumer;
  * Keeps a run's epoch history and saves a checkpoint after every epoch: the trainer's weights and
  * velocity, the epochs done, the history so far and the run's settings.
  */
-final class EpochCheckpoints implements BiConsumer<EpochStats, Trainer> {
+final class EpochCheckpoints implements BiConsumer<EpochStats, ModelState> {
   private final String task;
   private final String[] names;
   private final int[][] shapes;
@@ -22,10 +22,14 @@ final class EpochCheckpoints implements BiConsumer<EpochStats, Trainer> {
   private final Path dir;
   private final List<EpochStats> history;
   private Path last;
+  private ModelState lastState;
 
-  /** Continues {@code history} (empty for a fresh run) whose last checkpoint is {@code last} (or null). */
+  /**
+   * Continues {@code history} (empty for a fresh run) whose last checkpoint is {@code last} (or
+   * null) and whose model is {@code state}.
+   */
   EpochCheckpoints(String task, String[] names, int[][] shapes, Map<String, String> settings, Path dir,
-      List<EpochStats> history, Path last) {
+      List<EpochStats> history, Path last, ModelState state) {
     this.task = task;
     this.names = names;
     this.shapes = shapes;
@@ -33,13 +37,20 @@ final class EpochCheckpoints implements BiConsumer<EpochStats, Trainer> {
     this.dir = dir;
     this.history = new ArrayList<>(history);
     this.last = last;
+    this.lastState = state;
   }
 
   @Override
-  public void accept(EpochStats stats, Trainer trainer) {
+  public void accept(EpochStats stats, ModelState state) {
     history.add(stats);
-    last = CheckpointFiles.save(dir, new Checkpoint(task, names, shapes, trainer.weights(), trainer.velocity(),
+    lastState = state;
+    last = CheckpointFiles.save(dir, new Checkpoint(task, names, shapes, state.weights(), state.velocity(),
         stats.epoch(), history, settings));
+  }
+
+  /** The model after the last epoch (or the one the run started from). */
+  ModelState lastState() {
+    return lastState;
   }
 
   /** Every epoch's figures, resumed ones included. */

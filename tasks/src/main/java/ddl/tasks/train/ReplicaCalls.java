@@ -1,15 +1,16 @@
 package ddl.tasks.train;
 
 import ddl.master.train.Evaluation;
-import ddl.master.train.Gradient;
-import ddl.master.train.GradientRequest;
-import ddl.master.train.LocalStepsRequest;
-import ddl.master.train.LocalStepsResult;
+import ddl.master.train.ModelState;
+import ddl.master.train.Steps;
+import ddl.master.train.ring.PeersExchange;
+import ddl.master.train.ring.RingAllReduce;
 import ddl.tasks.data.Dataset;
 import ddl.tasks.nn.TopK;
 import ddl.transport.RemoteCall;
 import ddl.transport.RemoteFunction;
 import ddl.transport.WorkerContext;
+import java.time.Duration;
 
 /**
  * The code the master ships to run a {@link Replica} on a worker. This class references only what
@@ -19,14 +20,11 @@ import ddl.transport.WorkerContext;
 final class ReplicaCalls {
   private ReplicaCalls() {}
 
-  /** Predictions of the first rows of some images: the model, the images, how many rows, k. */
-  record PredictRequest(float[][] weights, float[] images, int rows, int k) {}
+  /** Predictions of the first rows of some images, on the replica's weights: the images, how many rows, k. */
+  record PredictRequest(float[] images, int rows, int k) {}
 
-  /**
-   * Evaluation of another worker's test slice: which slice, its rows (null once this worker holds
-   * them), the model.
-   */
-  record SliceRequest(int slice, Dataset rows, float[][] weights) {}
+  /** Evaluation of test slice {@code slice}; its rows come along (once) when it is another worker's. */
+  record SliceRequest(int slice, Dataset rows) {}
 
   static final RemoteFunction<ReplicaSetup, ReplicaInfo> SETUP = (ctx, setup) -> {
     ctx.remove(Replica.KEY);
@@ -35,20 +33,49 @@ final class ReplicaCalls {
     return replica.info(ctx.workerAddress());
   };
 
-  static final RemoteFunction<GradientRequest, Gradient> GRADIENT = (ctx, r) -> replica(ctx).gradient(r);
+  static final RemoteFunction<Steps.MasterStep, Steps.GradientReply> MASTER_STEP =
+      (ctx, s) -> replica(ctx).model().masterStep(s);
 
-  static final RemoteFunction<LocalStepsRequest, LocalStepsResult> LOCAL_STEPS =
-      (ctx, r) -> replica(ctx).localSteps(r);
+  static final RemoteFunction<Steps.RingStep, Steps.StepStats> RING_STEP = (ctx, s) -> replica(ctx).model().ringStep(s);
 
-  static final RemoteCall<float[][]> LOCAL_VELOCITY = ctx -> replica(ctx).localVelocity();
+  static final RemoteFunction<Steps.Apply, Boolean> APPLY = (ctx, a) -> {
+    replica(ctx).model().apply(a);
+    return true;
+  };
 
-  static final RemoteFunction<float[][], Evaluation> EVALUATE = (ctx, w) -> replica(ctx).evaluate(w);
+  static final RemoteFunction<Steps.AsyncStep, Steps.GradientReply> ASYNC_STEP =
+      (ctx, s) -> replica(ctx).model().asyncStep(s);
 
-  static final RemoteFunction<SliceRequest, Evaluation> EVALUATE_SLICE =
-      (ctx, r) -> replica(ctx).evaluateSlice(r.slice(), r.rows(), r.weights());
+  static final RemoteFunction<Steps.LocalSteps, Steps.LocalResult> LOCAL_STEPS =
+      (ctx, s) -> replica(ctx).model().localSteps(s);
+
+  static final RemoteFunction<Steps.JoinRing, Boolean> JOIN_RING = (ctx, j) -> {
+    Replica r = replica(ctx);
+    Duration timeout = Duration.ofMillis(j.timeoutMillis());
+    r.model().joinRing(new RingAllReduce(new PeersExchange(ctx.peers(), j.box(), j.rank(), j.members(), timeout),
+        j.rank(), j.members().size(), r.model().format(), timeout));
+    return true;
+  };
+
+  static final RemoteCall<Long> CHECKSUM = ctx -> replica(ctx).model().checksum();
+
+  static final RemoteCall<ModelState> STATE = ctx -> replica(ctx).model().state();
+
+  static final RemoteFunction<ModelState, Boolean> SET_STATE = (ctx, s) -> {
+    replica(ctx).model().setState(s);
+    return true;
+  };
+
+  static final RemoteFunction<SliceRequest, Evaluation> EVALUATE_SLICE = (ctx, r) -> {
+    Replica replica = replica(ctx);
+    if (r.rows() != null) {
+      replica.adopt(r.slice(), r.rows());
+    }
+    return replica.model().evaluate(r.slice());
+  };
 
   static final RemoteFunction<PredictRequest, TopK> PREDICT =
-      (ctx, r) -> replica(ctx).predict(r.weights(), r.images(), r.rows(), r.k());
+      (ctx, r) -> replica(ctx).predict(r.images(), r.rows(), r.k());
 
   private static Replica replica(WorkerContext ctx) {
     Replica r = ctx.get(Replica.KEY);

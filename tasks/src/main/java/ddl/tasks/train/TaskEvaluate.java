@@ -10,7 +10,10 @@ import ddl.tasks.RunRecord;
 import ddl.tasks.TaskMain;
 import ddl.tasks.TaskOptions;
 import ddl.tasks.data.Dataset;
-import ddl.tasks.data.FashionMnist;
+import ddl.master.train.ModelState;
+import ddl.master.train.WireFormat;
+import ddl.tasks.data.ImageData;
+import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.data.TrainTest;
 import ddl.tasks.nn.TopK;
 import ddl.transport.cli.Range;
@@ -61,8 +64,12 @@ public final class TaskEvaluate {
     Path checkpoint;
     @Option(names = "--models", paramLabel = "DIR", description = "checkpoint folder (default ${DEFAULT-VALUE})")
     Path models = Path.of("models");
-    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST folder (default ${DEFAULT-VALUE})")
-    Path data = FashionMnist.DEFAULT_DIR;
+    @Option(names = "--data", paramLabel = "DATA", description = ImageData.HELP
+        + " (default: the data set the checkpoint was trained on)")
+    String data;
+    @Option(names = "--model", paramLabel = "SPEC", description = "the model, for a checkpoint that does not name it ("
+        + ModelSpec.FORMS + ")")
+    String model;
     @Option(names = "--test-rows", paramLabel = "N",
         description = "evaluate on the first N test images only (default all)")
     @Range(min = 0)
@@ -99,7 +106,9 @@ public final class TaskEvaluate {
     int k = o.k;
     double threshold = o.threshold;
     Checkpoint c = CheckpointFiles.load(file);
-    TrainTest data = TrainingRun.loadData(o.data, 1, o.testRows);
+    ImageData images = ImageData.parse(o.data != null ? o.data : c.setting("data", "fashion-mnist"));
+    ModelSpec spec = ddl.tasks.TaskExport.modelOf(c, o.model, file);
+    TrainTest data = TrainingRun.loadData(images, 1, o.testRows);
     Dataset test = data.test();
     if (k > test.classes() || (long) from + show > test.rows()) {
       throw new IllegalArgumentException("need --top-k <= " + test.classes() + " and --from + --show <= "
@@ -108,25 +117,25 @@ public final class TaskEvaluate {
     Dataset noTraining = new Dataset(new float[0], new int[0], 0, test.features(), test.classes());
     RunRecord record = new RunRecord(NAME);
     try (Cluster cluster = o.task.connect()) {
-      ClusterReplicas replicas = ClusterReplicas.start(cluster, new TrainTest(noTraining, test), c.names(), c.shapes(),
-          0, 0);
+      ClusterReplicas replicas = ClusterReplicas.start(cluster, new TrainTest(noTraining, test), spec, 0, 0,
+          new ModelState(c.weights(), c.velocity()), 0f, WireFormat.FP32);
       long start = System.nanoTime();
       LiveWorkers workers = new LiveWorkers(replicas, System.out::println);
-      Evaluation eval = TestSetEvaluation.run(replicas, workers, c.weights(), "the evaluation");
+      Evaluation eval = TestSetEvaluation.run(replicas, workers, "the evaluation");
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf(Locale.ROOT, "checkpoint %s (%s, %d epochs, hidden %s)%n", file, c.task(), c.epochsDone(),
-          c.setting("hidden", "?"));
+      System.out.printf(Locale.ROOT, "checkpoint %s (%s, %d epochs, %s, %s)%n", file, c.task(), c.epochsDone(),
+          spec, images.name());
       System.out.printf(Locale.ROOT, "test accuracy %.4f, loss %.4f on %,d images (%d workers, %.2f s)%n",
           eval.accuracy(), eval.meanLoss(), eval.count(), cluster.size(), seconds);
 
       List<Prediction> predictions = new ArrayList<>();
       if (show > 0) {
         Dataset shown = test.slice(from, from + show);
-        TopK top = replicas.predict(workers.live()[0], c.weights(), shown.images(), show, k).await();
+        TopK top = replicas.predict(workers.live()[0], shown.images(), show, k).await();
         for (int i = 0; i < show; i++) {
           predictions.add(filter(from + i, shown.labels()[i], top.classes()[i], top.probabilities()[i], threshold));
         }
-        print(predictions, k, threshold);
+        print(images.classNames(), predictions, k, threshold);
       }
       record.put("checkpoint", file.toString());
       record.put("workers", cluster.size());
@@ -136,7 +145,7 @@ public final class TaskEvaluate {
       record.put("top_k", k);
       record.put("threshold", threshold);
       record.put("predictions", predictions.stream().map(p -> Map.of("index", p.index(),
-          "label", FashionMnist.CLASS_NAMES.get(p.label()), "predicted", names(p.classes()),
+          "label", images.classNames().get(p.label()), "predicted", names(images, p.classes()),
           "probabilities", toList(p.probabilities()))).toList());
       record.put("bytes_sent", cluster.bytesSent());
       record.put("bytes_received", cluster.bytesReceived());
@@ -155,29 +164,30 @@ public final class TaskEvaluate {
         classes[0]);
   }
 
-  private static void print(List<Prediction> predictions, int k, double threshold) {
+  private static void print(List<String> classNames, List<Prediction> predictions, int k, double threshold) {
     System.out.printf(Locale.ROOT, "top-%d predictions with probability >= %.2f:%n", k, threshold);
     System.out.printf(Locale.ROOT, "  %6s  %-12s  %s%n", "image", "true class", "predicted");
     for (Prediction p : predictions) {
       StringBuilder s = new StringBuilder();
       for (int j = 0; j < p.classes().length; j++) {
         s.append(j == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f",
-            FashionMnist.CLASS_NAMES.get(p.classes()[j]), p.probabilities()[j]));
+            classNames.get(p.classes()[j]), p.probabilities()[j]));
       }
       if (p.classes().length == 0) {
-        s.append("(no class reaches the threshold; most probable: ").append(FashionMnist.CLASS_NAMES.get(p.best()))
+        s.append("(no class reaches the threshold; most probable: ").append(classNames.get(p.best()))
             .append(')');
       }
       String mark = p.best() == p.label() ? "ok " : "MISS";
-      System.out.printf(Locale.ROOT, "  %6d  %-12s  %-4s %s%n", p.index(), FashionMnist.CLASS_NAMES.get(p.label()),
+      System.out.printf(Locale.ROOT, "  %6d  %-12s  %-4s %s%n", p.index(), classNames.get(p.label()),
           mark, s);
     }
   }
 
-  private static List<String> names(int[] classes) {
+  private static List<String> names(ImageData images, int[] classes) {
+    List<String> classNames = images.classNames();
     List<String> out = new ArrayList<>();
     for (int c : classes) {
-      out.add(FashionMnist.CLASS_NAMES.get(c));
+      out.add(classNames.get(c));
     }
     return out;
   }

@@ -17,9 +17,10 @@ public final class TaskSyncSgd {
   private TaskSyncSgd() {}
 
   /** The flags of {@code scripts/task sync-sgd}. */
-  @Command(description = {"Trains the MLP on Fashion-MNIST with synchronous SGD: every step each worker computes a "
-      + "gradient on its own batch, the master averages them and updates; or, with --average-every K, averages the "
-      + "workers' weights every K local steps."})
+  @Command(description = {"Trains a model (--model) on MNIST or Fashion-MNIST (--data) with synchronous SGD: every step"
+      + " each worker computes a gradient on its own batch, the gradients are averaged (in a ring between the workers,"
+      + " or through the master) and every worker's replica takes the same step; or, with --average-every K, the"
+      + " workers average their changes every K local steps."})
   static final class Flags {
     @Mixin
     TaskOptions task;
@@ -29,6 +30,10 @@ public final class TaskSyncSgd {
         + " between averages (K = 1 equals sync SGD; default: sync SGD without averaging)")
     @Range(min = 1, max = 1_000_000)
     int averageEvery;
+    @Option(names = "--allreduce", paramLabel = "ring|master", description = "how the workers' gradients (or, with"
+        + " --average-every, changes) are averaged: ring = between the workers themselves, master = through the"
+        + " master (default ${DEFAULT-VALUE})")
+    String allreduce = "ring";
   }
 
   public static void main(String[] args) {
@@ -41,7 +46,11 @@ public final class TaskSyncSgd {
     if (flags == null) {
       return null;
     }
-    return TrainingRun.run(NAME, TrainingRun.Mode.SYNC, flags.train.averageEvery(flags.averageEvery),
-        flags.task::connect);
+    if (!flags.allreduce.equals("ring") && !flags.allreduce.equals("master")) {
+      throw new ddl.transport.cli.UsageException("scripts/task " + NAME, "--allreduce takes ring or master, not '"
+          + flags.allreduce + "'");
+    }
+    return TrainingRun.run(NAME, TrainingRun.Mode.SYNC,
+        flags.train.averageEvery(flags.averageEvery).allreduce(flags.allreduce), flags.task::connect);
   }
 }

@@ -1,7 +1,10 @@
 package ddl.tasks.train;
 
 import ddl.master.train.LearningRate;
+import ddl.master.train.WireFormat;
 import ddl.tasks.data.FashionMnist;
+import ddl.tasks.data.ImageData;
+import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.nn.MlpSpec;
 import ddl.transport.cli.Range;
 import ddl.transport.cli.Validated;
@@ -26,13 +29,19 @@ public final class TrainSettings implements Validated {
   public static final double DEFAULT_MOMENTUM = 0.9;
   public static final double DEFAULT_WARMUP_EPOCHS = 0.5;
 
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "Fashion-MNIST folder (default ${DEFAULT-VALUE})")
-  private Path data = FashionMnist.DEFAULT_DIR;
+  @Option(names = "--data", paramLabel = "DATA", description = ImageData.HELP)
+  private String data = "fashion-mnist";
+  @Option(names = "--model", paramLabel = "SPEC",
+      description = "the model: " + ModelSpec.FORMS + " (default mlp, with --hidden's widths)")
+  private String model;
   @Option(names = "--hidden", paramLabel = "W,W,..",
-      description = "hidden layer widths (default ${DEFAULT-VALUE}; none for softmax regression; at most "
-          + MlpSpec.MAX_PARAMETERS + " parameters in all)")
+      description = "hidden layer widths of the mlp model (default ${DEFAULT-VALUE}; none for softmax regression;"
+          + " at most " + MlpSpec.MAX_PARAMETERS + " parameters in all)")
   private String hidden = "256,128";
+  @Option(names = "--grad-dtype", paramLabel = "fp32|bf16", converter = WireFormatConverter.class,
+      description = "how gradients and deltas travel: fp32, or bf16 (half the bytes; weights and sums stay fp32;"
+          + " default fp32)")
+  private WireFormat gradDtype = WireFormat.FP32;
   @Option(names = "--epochs", paramLabel = "N",
       description = "epochs in the whole run (default ${DEFAULT-VALUE})")
   @Range(min = 1, max = 100_000)
@@ -82,17 +91,65 @@ public final class TrainSettings implements Validated {
 
   /** sync-sgd: local steps between model averages (0: plain sync SGD; set by the task's own flag). */
   private int averageEvery;
+  /** sync-sgd: how gradients are averaged, ring or master (set by the task's own flag). */
+  private String allreduce = "ring";
   /** async-sgd: the staleness bound ({@code < 0}: unbounded; set by the task's own flag). */
   private int staleness = -1;
 
-  /** Checks what the ranges cannot: that the model has a size this machine can hold, before anything is allocated. */
+  /** Reads {@code fp32} or {@code bf16}. */
+  static final class WireFormatConverter implements picocli.CommandLine.ITypeConverter<WireFormat> {
+    @Override
+    public WireFormat convert(String text) {
+      return WireFormat.parse(text);
+    }
+  }
+
+  /** Checks what the ranges cannot: a data set and a model this machine can hold, before anything is allocated. */
   @Override
   public void validate() {
+    ImageData images = data();
     try {
       MlpSpec.parse(FashionMnist.FEATURES, hidden, FashionMnist.CLASS_NAMES.size());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--hidden " + hidden + ": " + e.getMessage(), e);
     }
+    ModelSpec spec;
+    try {
+      spec = modelSpec(images);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--model " + modelText() + ": " + e.getMessage(), e);
+    }
+    if (spec.parameterCount() > MlpSpec.MAX_PARAMETERS) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "--model %s has %,d parameters (%.1f GB a copy"
+          + " of its weights); at most %,d are allowed", modelText(), spec.parameterCount(),
+          spec.parameterCount() * 4e-9, MlpSpec.MAX_PARAMETERS));
+    }
+  }
+
+  /** The model's text form: {@code --model}, or {@code mlp:} with {@code --hidden}'s widths. */
+  public String modelText() {
+    return model != null ? model : "mlp:" + hidden;
+  }
+
+  /** The model for images of {@code images}' shape and classes. */
+  public ModelSpec modelSpec(ImageData images) {
+    return ModelSpec.parse(modelText(), images.imageShape(), images.classNames().size());
+  }
+
+  /** How gradients and deltas travel. */
+  public WireFormat gradDtype() {
+    return gradDtype;
+  }
+
+  /** These settings with the gradients averaged by {@code how}: ring or master. */
+  TrainSettings allreduce(String how) {
+    allreduce = how;
+    return this;
+  }
+
+  /** sync-sgd: whether the workers average among themselves in a ring (else through the master). */
+  public boolean ring() {
+    return "ring".equals(allreduce);
   }
 
   /** These settings with model averaging every {@code k} local steps (0: none). */
@@ -108,8 +165,8 @@ public final class TrainSettings implements Validated {
   }
 
   /** The Fashion-MNIST folder. */
-  public Path data() {
-    return data;
+  public ImageData data() {
+    return ImageData.parse(data);
   }
 
   /** The hidden layer widths, such as {@code 256,128}. */
@@ -205,6 +262,10 @@ public final class TrainSettings implements Validated {
   public Map<String, String> asText() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("hidden", hidden);
+    m.put(ModelSpec.SETTING, modelSpec(data()).toString());
+    m.put("data", data);
+    m.put("grad_dtype", gradDtype.name().toLowerCase(Locale.ROOT));
+    m.put("allreduce", allreduce);
     m.put("epochs", Integer.toString(epochs));
     m.put("batch", Integer.toString(batch));
     m.put("lr", Double.toString(lr));

@@ -2,12 +2,13 @@ package ddl.tasks.train;
 
 import ddl.master.Cluster;
 import ddl.master.train.Checkpoint;
+import ddl.master.train.ModelState;
+import ddl.master.train.RingSgd;
 import ddl.master.train.CheckpointFiles;
 import ddl.master.train.EpochStats;
 import ddl.master.train.FloatArrays;
 import ddl.master.train.LiveWorkers;
 import ddl.master.train.ModelAveraging;
-import ddl.master.train.MomentumSgd;
 import ddl.master.train.ParameterServer;
 import ddl.master.train.SyncSgd;
 import ddl.master.train.StepListener;
@@ -17,12 +18,12 @@ import ddl.master.train.TrainingPlan;
 import ddl.master.train.TrainingProgress;
 import ddl.tasks.RunRecord;
 import ddl.tasks.data.Dataset;
-import ddl.tasks.data.DatasetMissingException;
-import ddl.tasks.data.FashionMnist;
+import ddl.tasks.data.ImageData;
 import ddl.tasks.data.TrainTest;
-import ddl.tasks.nn.MlpSpec;
+import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.nn.ModelWeights;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -58,8 +59,9 @@ public final class TrainingRun {
   /** Like {@link #run(String, Mode, TrainSettings, Supplier)}; {@code observer} hears of every step too. */
   static TrainingResult run(String task, Mode mode, TrainSettings s, Supplier<Cluster> connect,
       StepListener observer) {
-    TrainTest data = loadData(s.data(), s.trainRows(), s.testRows());
-    MlpSpec spec = MlpSpec.parse(data.train().features(), s.hidden(), data.train().classes());
+    ImageData images = s.data();
+    TrainTest data = loadData(images, s.trainRows(), s.testRows());
+    ModelSpec spec = s.modelSpec(images);
     ModelWeights init = spec.heInit(s.seed());
     float[][] weights = init.values();
     float[][] velocity = FloatArrays.zerosLike(weights);
@@ -70,7 +72,7 @@ public final class TrainingRun {
       resumedFrom = CheckpointFiles.latest(s.models(), task).orElseThrow(() -> new IllegalArgumentException(
           "--resume: no checkpoint of " + task + " in " + s.models().toAbsolutePath() + "; run without --resume first"));
       Checkpoint c = CheckpointFiles.load(resumedFrom);
-      requireSameModel(c, init, spec, resumedFrom);
+      requireSameModel(c, spec, resumedFrom);
       weights = c.weights();
       velocity = c.velocity();
       history.addAll(c.history());
@@ -82,25 +84,28 @@ public final class TrainingRun {
             + firstEpoch + " to train further");
       }
     }
+    ModelState start = new ModelState(weights, velocity);
 
     RunRecord record = new RunRecord(task);
     try (Cluster cluster = connect.get()) {
-      ClusterReplicas replicas = ClusterReplicas.start(cluster, data, init.names(), init.shapes(), s.batch(), s.seed());
+      ClusterReplicas replicas = ClusterReplicas.start(cluster, data, spec, s.batch(), s.seed(), start, s.momentum(),
+          s.gradDtype());
       TrainingPlan plan = new TrainingPlan(s.epochs(), replicas.stepsPerEpoch(),
           s.learningRate(replicas.stepsPerEpoch()), s.momentum());
       LiveWorkers workers = new LiveWorkers(replicas, System.out::println);
-      Trainer trainer = trainer(mode, s, replicas, workers, plan, weights, velocity);
-      System.out.printf(Locale.ROOT, "%s: MLP %s (%,d parameters) on %d workers (%s), %d train / %d test rows "
-              + "sent in %.1f s%n", task, spec, init.parameterCount(), cluster.size(), devices(replicas),
+      Trainer trainer = trainer(mode, s, replicas, workers, plan, start, pieceTimeout(cluster));
+      System.out.printf(Locale.ROOT, "%s: %s (%,d parameters) on %d workers (%s), %s: %d train / %d test rows "
+              + "sent in %.1f s%n", task, spec, init.parameterCount(), cluster.size(), devices(replicas), images.name(),
           data.train().rows(), data.test().rows(), replicas.setupSeconds());
       System.out.printf(Locale.ROOT, "%s; batch %d per worker, %d steps per epoch, lr %s, momentum %.2f%n",
           trainer.describe(), s.batch(), plan.stepsPerEpoch(), plan.learningRate(), s.momentum());
 
       long sentBefore = cluster.bytesSent();
       long receivedBefore = cluster.bytesReceived();
+      long workersSentBefore = workerBytesSent(cluster);
       record.put("setup_bytes_sent", sentBefore);
       EpochCheckpoints checkpoints = new EpochCheckpoints(task, init.names(), init.shapes(), s.asText(), s.models(),
-          history, resumedFrom);
+          history, resumedFrom, start);
       TrainingProgress progress = observed(new ConsoleProgress(s.progress(), checkpoints), observer);
       double priorWall = history.isEmpty() ? 0 : history.get(history.size() - 1).wallSeconds();
       List<EpochStats> ran = TrainingLoop.run(trainer, replicas, plan, firstEpoch, priorWall, progress);
@@ -108,8 +113,9 @@ public final class TrainingRun {
       history = checkpoints.history();
       String stamp = record.fields().get("started_utc").toString().replaceAll("[-:]|\\.\\d+", "");
       Path plot = TrainingPlot.save(history, task, s.runs().resolve(stamp + "-" + task + ".png"));
-      fillRecord(record, task, mode, s, cluster, replicas, plan, trainer, history, ran,
-          cluster.bytesSent() - sentBefore, cluster.bytesReceived() - receivedBefore);
+      fillRecord(record, task, mode, s, spec, cluster, replicas, plan, trainer, history, ran,
+          cluster.bytesSent() - sentBefore, cluster.bytesReceived() - receivedBefore,
+          workerBytesSent(cluster) - workersSentBefore);
       record.put("checkpoint", String.valueOf(checkpoints.last()));
       record.put("plot", plot.toString());
       if (resumedFrom != null) {
@@ -117,34 +123,57 @@ public final class TrainingRun {
       }
       Path file = record.write(s.runs());
       printSummary(record, file);
-      return new TrainingResult(init.names(), init.shapes(), FloatArrays.copy(trainer.weights()), history, file,
+      return new TrainingResult(init.names(), init.shapes(), checkpoints.lastState().weights(), history, file,
           checkpoints.last(), plot, workers.events());
     }
   }
 
-  /** Fashion-MNIST from {@code dir}, cut to the first rows if asked; a missing set says how to get it. */
-  static TrainTest loadData(Path dir, int trainRows, int testRows) {
-    TrainTest full;
-    try {
-      full = FashionMnist.load(dir);
-    } catch (DatasetMissingException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
+  /** The data set, cut to the first rows if asked; a missing set says how to get it. */
+  static TrainTest loadData(ImageData images, int trainRows, int testRows) {
+    TrainTest full = images.load();
     return new TrainTest(first(full.train(), trainRows), first(full.test(), testRows));
+  }
+
+  /** Fashion-MNIST from {@code dir}, cut to the first rows if asked. */
+  static TrainTest loadData(Path dir, int trainRows, int testRows) {
+    return loadData(new ImageData("fashion-mnist", dir), trainRows, testRows);
   }
 
   private static Dataset first(Dataset d, int rows) {
     return rows > 0 && rows < d.rows() ? d.slice(0, rows) : d;
   }
 
+  /**
+   * How long a ring member waits for a piece before it counts the ring as broken: well past the
+   * heartbeat detection of a lost worker (the master cancels the waiting members as soon as it sees
+   * the loss), but bounded.
+   */
+  private static Duration pieceTimeout(Cluster cluster) {
+    return Duration.ofMillis(Math.max(30_000, 6 * cluster.config().transport().heartbeatInterval().toMillis()));
+  }
+
+  /** Bytes the workers sent in total, from their own counters (ring traffic included). */
+  private static long workerBytesSent(Cluster cluster) {
+    try {
+      return cluster.stats().await().stream().mapToLong(st -> st.bytesOut()).sum();
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
   private static Trainer trainer(Mode mode, TrainSettings s, ClusterReplicas replicas, LiveWorkers workers,
-      TrainingPlan plan, float[][] weights, float[][] velocity) {
+      TrainingPlan plan, ModelState start, Duration pieceTimeout) {
     return switch (mode) {
-      case SYNC -> s.averageEvery() >= 1
-          ? new ModelAveraging(replicas, workers, plan, weights, velocity, s.averageEvery())
-          : new SyncSgd(replicas, workers, plan, weights, MomentumSgd.resume(s.momentum(), velocity));
-      case ASYNC -> new ParameterServer(replicas, workers, plan, weights, MomentumSgd.resume(s.momentum(), velocity),
-          s.staleness());
+      case SYNC -> {
+        if (s.averageEvery() >= 1) {
+          yield new ModelAveraging(replicas, workers, plan, s.averageEvery(), s.gradDtype(),
+              s.ring() ? pieceTimeout : null);
+        }
+        yield s.ring()
+            ? new RingSgd(replicas, workers, plan, s.gradDtype(), pieceTimeout)
+            : new SyncSgd(replicas, workers, plan, s.gradDtype());
+      }
+      case ASYNC -> new ParameterServer(replicas, workers, plan, start, s.staleness(), s.gradDtype());
     };
   }
 
@@ -166,17 +195,19 @@ public final class TrainingRun {
       }
 
       @Override
-      public void epochDone(EpochStats stats, Trainer trainer) {
-        progress.epochDone(stats, trainer);
+      public void epochDone(EpochStats stats, ModelState state) {
+        progress.epochDone(stats, state);
       }
     };
   }
 
-  private static void requireSameModel(Checkpoint c, ModelWeights init, MlpSpec spec, Path file) {
-    if (!Arrays.equals(c.names(), init.names()) || !Arrays.deepEquals(c.shapes(), init.shapes())) {
-      throw new IllegalArgumentException("checkpoint " + file + " holds a model of hidden layers "
-          + c.setting("hidden", "?") + ", not " + spec + "; pass --hidden " + c.setting("hidden", "?")
-          + " to resume it, or train afresh without --resume");
+  private static void requireSameModel(Checkpoint c, ModelSpec spec, Path file) {
+    try {
+      spec.requireLayout(c.names(), c.shapes());
+    } catch (IllegalArgumentException e) {
+      String stored = c.setting(ModelSpec.SETTING, "mlp:" + c.setting("hidden", "?"));
+      throw new IllegalArgumentException("checkpoint " + file + " holds model " + stored + ", not " + spec
+          + "; pass --model " + stored + " to resume it, or train afresh without --resume", e);
     }
   }
 
@@ -184,22 +215,25 @@ public final class TrainingRun {
     return replicas.infos().stream().map(ReplicaInfo::device).distinct().reduce((a, b) -> a + ", " + b).orElse("?");
   }
 
-  private static void fillRecord(RunRecord r, String task, Mode mode, TrainSettings s, Cluster cluster,
+  private static void fillRecord(RunRecord r, String task, Mode mode, TrainSettings s, ModelSpec spec, Cluster cluster,
       ClusterReplicas replicas, TrainingPlan plan, Trainer trainer, List<EpochStats> history, List<EpochStats> ran,
-      long sent, long received) {
+      long sent, long received, long workersSent) {
     r.put("workers", cluster.size());
     r.put("workers_live_at_end", trainer.workers().liveCount());
     r.put("worker_events", trainer.workers().events());
     r.put("worker_addresses", cluster.workers().stream().map(w -> w.address()).toList());
     r.put("devices", replicas.infos().stream().map(ReplicaInfo::device).toList());
     r.put("mode", mode == Mode.ASYNC ? "async" : s.averageEvery() >= 1 ? "averaging" : "sync");
+    r.put("allreduce", mode == Mode.ASYNC ? "parameter server" : s.ring() ? "ring" : "master");
+    r.put("grad_dtype", s.gradDtype().name().toLowerCase(Locale.ROOT));
     r.put("description", trainer.describe());
     if (mode == Mode.ASYNC) {
       r.put("staleness", s.staleness() < 0 ? "unbounded" : s.staleness());
     } else {
       r.put("average_every", s.averageEvery());
     }
-    r.put("model", "MLP " + s.hidden());
+    r.put("model", spec.toString());
+    r.put("parameters", spec.parameterCount());
     r.put("epochs", s.epochs());
     r.put("epochs_this_run", ran.size());
     r.put("batch_per_worker", s.batch());
@@ -209,6 +243,7 @@ public final class TrainingRun {
     r.put("momentum", s.momentum());
     r.put("seed", s.seed());
     r.put("data", s.data().toString());
+    r.put("data_name", s.data().name());
     r.put("train_rows", replicas.infos().stream().mapToInt(ReplicaInfo::trainRows).sum());
     r.put("test_rows", replicas.infos().stream().mapToInt(ReplicaInfo::testRows).sum());
     r.put("test_accuracy", history.stream().map(EpochStats::testAccuracy).toList());
@@ -228,6 +263,9 @@ public final class TrainingRun {
     r.put("wait_share", round(weighted(ran, EpochStats::waitShare), 3));
     r.put("bytes_sent", sent);
     r.put("bytes_received", received);
+    long workerSteps = ran.stream().mapToLong(EpochStats::samples).sum() / Math.max(1, s.batch());
+    r.put("worker_bytes_sent", workersSent);
+    r.put("bytes_per_worker_step", workerSteps == 0 ? 0 : Math.round((double) (sent + workersSent) / workerSteps));
     r.put("epoch_details", history.stream().map(EpochStats::toMap).toList());
   }
 

@@ -1,112 +1,68 @@
 package ddl.tasks.train;
 
 import ddl.master.train.Evaluation;
+import ddl.master.train.FloatArrays;
 import ddl.master.train.Gradient;
-import ddl.master.train.GradientRequest;
-import ddl.master.train.LocalStepsRequest;
-import ddl.master.train.LocalStepsResult;
-import ddl.master.train.Replicas;
+import ddl.master.train.GradientSource;
+import ddl.master.train.LocalReplicas;
+import ddl.master.train.ModelState;
+import ddl.master.train.WireFormat;
 import ddl.tasks.data.Dataset;
 import ddl.tasks.data.TrainTest;
-import ddl.tasks.nn.MlpCompute;
+import ddl.tasks.nn.BatchStats;
+import ddl.tasks.nn.GradientSink;
+import ddl.tasks.nn.ModelCompute;
+import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.nn.ModelWeights;
-import ddl.tasks.nn.StepResult;
-import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@link Replicas} computed in this process, for tests: either real {@link Replica}s (the code the
- * workers run) on the same shards a cluster would get, or a single worker whose batch is the union
- * of what {@code n} workers' batches would be.
+ * Replicas computed in this process, for tests: either real {@link Replica}s (the code the workers
+ * run) on the same shards a cluster would get, or a single worker whose batch is the union of what
+ * {@code n} workers' batches would be.
  */
-final class InProcessReplicas implements Replicas, AutoCloseable {
-  private final List<Replica> replicas = new ArrayList<>();
-  private final int steps;
-  private final Combined combined;
+final class InProcessReplicas {
+  static final float MOMENTUM = 0.9f;
 
-  private InProcessReplicas(int steps, Combined combined) {
-    this.steps = steps;
-    this.combined = combined;
-  }
+  private InProcessReplicas() {}
 
-  /** {@code n} replicas on the shards {@link ClusterReplicas} would send. */
-  static InProcessReplicas sharded(TrainTest data, ModelWeights layout, int n, int batch, long seed) {
-    List<Replica> made = new ArrayList<>();
+  /** {@code n} replicas on the shards {@link ClusterReplicas} would send, starting from {@code init}. */
+  static LocalReplicas sharded(TrainTest data, ModelSpec spec, ModelWeights init, int n, int batch, long seed,
+      WireFormat format) {
+    ModelState start = new ModelState(init.values(), FloatArrays.zerosLike(init.values()));
+    List<GradientSource> made = new ArrayList<>();
     int steps = Integer.MAX_VALUE;
     for (int w = 0; w < n; w++) {
-      Replica replica = new Replica(new ReplicaSetup(w, layout.names(), layout.shapes(), data.train().shard(w, n),
-          data.test().shard(w, n), batch, seed), "cpu");
+      Replica replica = new Replica(new ReplicaSetup(w, spec, data.train().shard(w, n), data.test().shard(w, n), batch,
+          seed, start, MOMENTUM, format), "cpu");
       made.add(replica);
       steps = Math.min(steps, replica.info("in-process").stepsPerEpoch());
     }
-    InProcessReplicas out = new InProcessReplicas(steps, null);
-    out.replicas.addAll(made);
-    return out;
+    return new LocalReplicas(made, start, MOMENTUM, steps, format);
+  }
+
+  static LocalReplicas sharded(TrainTest data, ModelSpec spec, ModelWeights init, int n, int batch, long seed) {
+    return sharded(data, spec, init, n, batch, seed, WireFormat.FP32);
   }
 
   /** One worker whose batch at each step is the union, in worker order, of {@code n} workers' batches. */
-  static InProcessReplicas combined(TrainTest data, ModelWeights layout, int n, int batch, long seed) {
-    Combined c = new Combined(data, layout, n, batch, seed);
-    return new InProcessReplicas(c.steps, c);
-  }
-
-  @Override
-  public int size() {
-    return combined != null ? 1 : replicas.size();
-  }
-
-  @Override
-  public int stepsPerEpoch() {
-    return steps;
-  }
-
-
-  @Override
-  public Future<Gradient> gradient(int worker, GradientRequest request) {
-    if (combined != null) {
-      return Future.succeededFuture(combined.gradient(request));
-    }
-    return Future.succeededFuture(replicas.get(worker).gradient(request));
-  }
-
-  @Override
-  public Future<LocalStepsResult> localSteps(int worker, LocalStepsRequest request) {
-    return Future.succeededFuture(replicas.get(worker).localSteps(request));
-  }
-
-  @Override
-  public Future<float[][]> localVelocity(int worker) {
-    return Future.succeededFuture(replicas.get(worker).localVelocity());
-  }
-
-  @Override
-  public Future<Evaluation> evaluate(int worker, float[][] weights) {
-    if (combined != null) {
-      return Future.succeededFuture(combined.evaluate(weights));
-    }
-    return Future.succeededFuture(replicas.get(worker).evaluate(weights));
-  }
-
-  @Override
-  public void close() {
-    replicas.forEach(Replica::close);
-    if (combined != null) {
-      combined.compute.close();
-    }
+  static LocalReplicas combined(TrainTest data, ModelSpec spec, ModelWeights init, int n, int batch, long seed) {
+    Combined c = new Combined(data, spec, n, batch, seed);
+    ModelState start = new ModelState(init.values(), FloatArrays.zerosLike(init.values()));
+    return new LocalReplicas(List.of(c), start, MOMENTUM, c.steps, WireFormat.FP32);
   }
 
   /** The single worker with the combined batch. */
-  private static final class Combined {
+  private static final class Combined implements GradientSource, AutoCloseable {
     final List<Dataset> shards = new ArrayList<>();
     final List<BatchPlan> plans = new ArrayList<>();
     final Dataset test;
-    final ModelWeights layout;
-    final MlpCompute compute = new MlpCompute("cpu");
+    final ModelCompute compute;
     final int steps;
     final int batch;
 
-    Combined(TrainTest data, ModelWeights layout, int n, int batch, long seed) {
+    Combined(TrainTest data, ModelSpec spec, int n, int batch, long seed) {
       int s = Integer.MAX_VALUE;
       for (int w = 0; w < n; w++) {
         Dataset shard = data.train().shard(w, n);
@@ -117,10 +73,11 @@ final class InProcessReplicas implements Replicas, AutoCloseable {
       this.steps = s;
       this.batch = batch;
       this.test = data.test();
-      this.layout = layout;
+      this.compute = new ModelCompute(spec, "cpu");
     }
 
-    Gradient gradient(GradientRequest r) {
+    @Override
+    public synchronized Gradient gradient(float[][] weights, int epoch, int step, TensorReady ready) {
       int features = test.features();
       int rows = batch * shards.size();
       float[] x = new float[rows * features];
@@ -128,22 +85,25 @@ final class InProcessReplicas implements Replicas, AutoCloseable {
       int at = 0;
       for (int w = 0; w < shards.size(); w++) {
         Dataset shard = shards.get(w);
-        for (int row : plans.get(w).rows(r.epoch(), r.step())) {
+        for (int row : plans.get(w).rows(epoch, step)) {
           System.arraycopy(shard.images(), row * features, x, at * features, features);
           y[at++] = shard.labels()[row];
         }
       }
-      StepResult s = compute.gradient(model(r.weights()), x, y, rows);
-      return new Gradient(s.gradients().values(), s.loss(), s.correct(), s.rows(), 0);
+      float[][] values = new float[weights.length][];
+      BatchStats s = compute.gradient(weights, x, y, rows, GradientSink.into(values));
+      return new Gradient(values, s.loss(), s.correct(), s.rows(), 0);
     }
 
-    Evaluation evaluate(float[][] weights) {
-      var e = compute.evaluate(model(weights), test.images(), test.labels(), test.rows());
+    @Override
+    public synchronized Evaluation evaluate(float[][] weights, int slice) {
+      var e = compute.evaluate(weights, test.images(), test.labels(), test.rows());
       return new Evaluation(e.lossSum(), e.correct(), e.count(), 0);
     }
 
-    private ModelWeights model(float[][] values) {
-      return new ModelWeights(layout.names(), layout.shapes(), values);
+    @Override
+    public void close() {
+      compute.close();
     }
   }
 }

@@ -49,13 +49,15 @@ final class LossRuns {
     int averageEvery;
     @Option(names = "--staleness", converter = TaskAsyncSgd.StalenessBound.class)
     int staleness = -1;
+    @Option(names = "--allreduce")
+    String allreduce = "ring";
   }
 
   /** Runs {@code task} as its main would (every reachable worker), with {@code observer} on every step. */
   static TrainingResult run(String task, TrainingRun.Mode mode, String[] args, StepListener observer) {
     Flags flags = TaskOptions.parse(task, new Flags(), args);
-    return TrainingRun.run(task, mode, flags.train.averageEvery(flags.averageEvery).staleness(flags.staleness),
-        flags.task::connect, observer);
+    return TrainingRun.run(task, mode, flags.train.averageEvery(flags.averageEvery).staleness(flags.staleness)
+        .allreduce(flags.allreduce), flags.task::connect, observer);
   }
 
   /** Runs {@code action} once, at the first step of 0-based {@code epoch} from which {@code when} holds. */

@@ -3,9 +3,16 @@ package ddl.tasks.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ddl.master.train.EpochStats;
 import ddl.master.train.FloatArrays;
+import ddl.master.train.LiveWorkers;
+import ddl.master.train.LocalReplicas;
+import ddl.master.train.ModelState;
+import ddl.master.train.Replicas;
+import ddl.master.train.RingSgd;
+import ddl.master.train.WireFormat;
+import ddl.tasks.nn.ModelSpec;
 import ddl.master.train.ModelAveraging;
-import ddl.master.train.MomentumSgd;
 import ddl.master.train.ParameterServer;
 import ddl.master.train.SyncSgd;
 import ddl.master.train.Trainer;
@@ -14,7 +21,6 @@ import ddl.master.train.TrainingPlan;
 import ddl.master.train.TrainingProgress;
 import ddl.tasks.data.FashionMnist;
 import ddl.tasks.data.TrainTest;
-import ddl.tasks.nn.MlpSpec;
 import ddl.tasks.nn.ModelWeights;
 import java.nio.file.Files;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class SyncSgdMatchesSingleWorkerTest {
   static final double TOLERANCE = 2e-4;
   private static TrainTest data;
+  private static ModelSpec spec;
   private static ModelWeights init;
 
   @BeforeAll
@@ -37,26 +44,31 @@ class SyncSgdMatchesSingleWorkerTest {
     assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed at "
         + FashionMnist.DEFAULT_DIR);
     data = TrainingRun.loadData(FashionMnist.DEFAULT_DIR, 512, 500);
-    init = MlpSpec.parse(784, "64,32", 10).heInit(5);
+    spec = ModelSpec.mlp(784, new int[] {64, 32}, 10);
+    init = spec.heInit(5);
   }
 
-  private static TrainingPlan plan(InProcessReplicas r) {
+  private static TrainingPlan plan(Replicas r) {
     return new TrainingPlan(2, r.stepsPerEpoch(),
         new ddl.master.train.LearningRate(0.05, ddl.master.train.LearningRate.Shape.COSINE, 2L * r.stepsPerEpoch(),
             4), 0.9f);
   }
 
-  private static float[][] train(InProcessReplicas r, java.util.function.Function<float[][], Trainer> make) {
+  private static float[][] train(LocalReplicas r, java.util.function.Function<LocalReplicas, Trainer> make) {
     try (r) {
-      float[][] w = FloatArrays.copy(init.values());
-      Trainer t = make.apply(w);
-      TrainingLoop.run(t, r, plan(r), 0, 0, new TrainingProgress() {});
-      return t.weights();
+      ModelState[] last = new ModelState[1];
+      TrainingLoop.run(make.apply(r), r, plan(r), 0, 0, new TrainingProgress() {
+        @Override
+        public void epochDone(EpochStats stats, ModelState state) {
+          last[0] = state;
+        }
+      });
+      return last[0].weights();
     }
   }
 
-  static float[][] sync(InProcessReplicas r) {
-    return train(r, w -> new SyncSgd(r, plan(r), w, new MomentumSgd(0.9f, w)));
+  static float[][] sync(LocalReplicas r) {
+    return train(r, x -> new SyncSgd(x, new LiveWorkers(x), plan(x), WireFormat.FP32));
   }
 
   static double relativeDiff(float[][] a, float[][] b) {
@@ -65,31 +77,42 @@ class SyncSgdMatchesSingleWorkerTest {
 
   @Test
   void twoWorkersGiveTheWeightsOfOneWorkerWithTheCombinedBatch() {
-    float[][] two = sync(InProcessReplicas.sharded(data, init, 2, 16, 3));
-    float[][] one = sync(InProcessReplicas.combined(data, init, 2, 16, 3));
+    float[][] two = sync(InProcessReplicas.sharded(data, spec, init, 2, 16, 3));
+    float[][] one = sync(InProcessReplicas.combined(data, spec, init, 2, 16, 3));
     double diff = relativeDiff(one, two);
     assertTrue(diff < TOLERANCE, "2 workers and 1 worker with the combined batch differ by " + diff);
     assertTrue(FloatArrays.maxAbsDiff(one, init.values()) > 1e-2, "training did not move the weights");
-    float[][] otherBatches = sync(InProcessReplicas.sharded(data, init, 1, 32, 3));
+    float[][] otherBatches = sync(InProcessReplicas.sharded(data, spec, init, 1, 32, 3));
     double control = relativeDiff(one, otherBatches);
     System.out.printf("combined batch vs 2 workers: %.2e; other batches of the same size: %.2e%n", diff, control);
     assertTrue(control > 100 * TOLERANCE, "the comparison cannot tell batches apart: " + control);
   }
 
   @Test
+  void twoWorkersInARingGiveTheWeightsOfOneWorkerWithTheCombinedBatch() {
+    float[][] one = sync(InProcessReplicas.combined(data, spec, init, 2, 16, 3));
+    LocalReplicas two = InProcessReplicas.sharded(data, spec, init, 2, 16, 3);
+    float[][] ring = train(two, x -> new RingSgd(x, new LiveWorkers(x), plan(x), WireFormat.FP32,
+        java.time.Duration.ofSeconds(30)));
+    double diff = relativeDiff(one, ring);
+    assertTrue(diff < TOLERANCE, "2 workers in a ring and 1 worker with the combined batch differ by " + diff);
+  }
+
+  @Test
   void parameterServerWithStalenessZeroEqualsSync() {
-    float[][] expected = sync(InProcessReplicas.sharded(data, init, 2, 16, 3));
-    InProcessReplicas r = InProcessReplicas.sharded(data, init, 2, 16, 3);
-    float[][] actual = train(r, w -> new ParameterServer(r, plan(r), w, new MomentumSgd(0.9f, w), 0));
+    float[][] expected = sync(InProcessReplicas.sharded(data, spec, init, 2, 16, 3));
+    LocalReplicas r = InProcessReplicas.sharded(data, spec, init, 2, 16, 3);
+    ModelState start = new ModelState(init.values(), FloatArrays.zerosLike(init.values()));
+    float[][] actual = train(r, x -> new ParameterServer(x, new LiveWorkers(x), plan(x), start, 0, WireFormat.FP32));
     double diff = relativeDiff(expected, actual);
     assertTrue(diff < TOLERANCE, "staleness 0 differs from sync SGD by " + diff);
   }
 
   @Test
   void averagingEveryStepEqualsSync() {
-    float[][] expected = sync(InProcessReplicas.sharded(data, init, 2, 16, 3));
-    InProcessReplicas r = InProcessReplicas.sharded(data, init, 2, 16, 3);
-    float[][] actual = train(r, w -> new ModelAveraging(r, plan(r), w, FloatArrays.zerosLike(w), 1));
+    float[][] expected = sync(InProcessReplicas.sharded(data, spec, init, 2, 16, 3));
+    LocalReplicas r = InProcessReplicas.sharded(data, spec, init, 2, 16, 3);
+    float[][] actual = train(r, x -> new ModelAveraging(x, new LiveWorkers(x), plan(x), 1, WireFormat.FP32, null));
     double diff = relativeDiff(expected, actual);
     assertTrue(diff < TOLERANCE, "averaging every step differs from sync SGD by " + diff);
   }

@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.Gson;
 import ddl.master.train.FloatArrays;
-import ddl.master.train.MomentumSgd;
+import ddl.master.train.LiveWorkers;
+import ddl.master.train.LocalReplicas;
+import ddl.master.train.ModelState;
 import ddl.master.train.SyncSgd;
+import ddl.master.train.WireFormat;
 import ddl.master.train.TrainingLoop;
 import ddl.master.train.TrainingPlan;
 import ddl.master.train.TrainingProgress;
 import ddl.tasks.data.FashionMnist;
 import ddl.tasks.data.TrainTest;
-import ddl.tasks.nn.MlpSpec;
+import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.nn.ModelWeights;
 import ddl.transport.cli.CommandLines;
 import java.io.IOException;
@@ -117,27 +120,54 @@ class TrainingOnRealWorkersTest {
     assertEquals("sync-sgd", record.get("task"));
     assertEquals(2.0, record.get("workers"));
     assertEquals(2, ((List<?>) record.get("test_accuracy")).size());
-    assertTrue((double) record.get("bytes_sent") > 2 * 46 * 4 * 235_146, "each step sends the weights to each worker");
+    // Weights stay on the workers and the ring averages the gradients: per worker step the master
+    // sends a few hundred bytes, the workers about one model's worth to each other.
+    double workerSteps = 2 * 46 * 2;
+    assertTrue((double) record.get("bytes_sent") < workerSteps * 5_000, "the master sent " + record.get("bytes_sent"));
+    assertTrue((double) record.get("worker_bytes_sent") > workerSteps * 0.9 * 4 * 235_146,
+        "the workers sent " + record.get("worker_bytes_sent"));
+    assertEquals("ring", record.get("allreduce"));
   }
 
   @Test
   void syncSgdOnTwoWorkersMatchesOneWorkerWithTheCombinedBatch() {
     TrainingResult r = shortSync();
     TrainTest data = TrainingRun.loadData(FashionMnist.DEFAULT_DIR, SHORT_TRAIN_ROWS, TEST_ROWS);
-    ModelWeights init = MlpSpec.parse(784, "256,128", 10).heInit(7);
+    ModelSpec spec = ModelSpec.mlp(784, new int[] {256, 128}, 10);
+    ModelWeights init = spec.heInit(7);
     String[] flags = shortArgs("unused");
     TrainSettings settings = new TrainSettings();
     assertTrue(CommandLines.parse(settings, Arrays.copyOfRange(flags, 2, flags.length)));
-    try (InProcessReplicas one = InProcessReplicas.combined(data, init, 2, 64, 7)) {
+    try (LocalReplicas one = InProcessReplicas.combined(data, spec, init, 2, 64, 7)) {
       TrainingPlan plan = new TrainingPlan(2, one.stepsPerEpoch(), settings.learningRate(one.stepsPerEpoch()),
           settings.momentum());
-      float[][] w = FloatArrays.copy(init.values());
-      SyncSgd single = new SyncSgd(one, plan, w, new MomentumSgd(settings.momentum(), w));
-      TrainingLoop.run(single, one, plan, 0, 0, new TrainingProgress() {});
-      double diff = relativeDiff(single.weights(), r.weights());
+      ModelState[] last = new ModelState[1];
+      TrainingLoop.run(new SyncSgd(one, new LiveWorkers(one), plan, WireFormat.FP32), one, plan, 0, 0,
+          new TrainingProgress() {
+            @Override
+            public void epochDone(ddl.master.train.EpochStats stats, ModelState state) {
+              last[0] = state;
+            }
+          });
+      double diff = relativeDiff(last[0].weights(), r.weights());
       assertTrue(diff < TOLERANCE, "2 workers differ from 1 worker with the combined batch by " + diff);
       assertTrue(relativeDiff(init.values(), r.weights()) > 100 * TOLERANCE, "training did not move the weights");
     }
+  }
+
+  @Test
+  void theRingAndTheMasterAverageToTheSameWeights() {
+    TrainingResult viaMaster = TaskSyncSgd.run(shortArgs("models-master", "--allreduce", "master"));
+    double diff = relativeDiff(shortSync().weights(), viaMaster.weights());
+    assertTrue(diff < TOLERANCE, "the ring and the master differ by " + diff);
+  }
+
+  @Test
+  void bfloat16GradientsStillLearn() {
+    TrainingResult bf16 = TaskSyncSgd.run(args("models-bf16", "--grad-dtype", "bf16"));
+    assertTrue(bf16.finalTestAccuracy() > 0.7, "bf16 test accuracy " + bf16.finalTestAccuracy());
+    assertTrue(Math.abs(bf16.finalTestAccuracy() - sync().finalTestAccuracy()) < 0.03,
+        "bf16 " + bf16.finalTestAccuracy() + " against fp32 " + sync().finalTestAccuracy());
   }
 
   @Test

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,16 +22,17 @@ class WorkerKilledDuringSyncSgdTest {
   @TempDir
   Path dir;
 
-  @Test
-  void runFinishesOnTheSurvivingWorker() throws Exception {
+  @ParameterizedTest(name = "allreduce {0}")
+  @ValueSource(strings = {"ring", "master"})
+  void runFinishesOnTheSurvivingWorker(String allreduce) throws Exception {
     assumeTrue(LossRuns.datasetInstalled(), LossRuns.datasetMissing());
     try (WorkerProcesses workers = WorkerProcesses.start(2, dir, "")) {
       String lost = workers.config().workers().get(1).toString();
-      String[] args = LossRuns.args(workers.configFile(), dir);
+      String[] args = LossRuns.args(workers.configFile(), dir, "--allreduce", allreduce);
       TrainingResult r = LossRuns.run(TaskSyncSgd.NAME, TrainingRun.Mode.SYNC, args,
           LossRuns.once(1, step -> step == 10, () -> workers.process(1).destroyForcibly().waitFor()));
 
-      System.out.printf(Locale.ROOT, "sync SGD, worker killed in epoch 2: test accuracy %s%n",
+      System.out.printf(Locale.ROOT, "sync SGD (" + allreduce + "), worker killed in epoch 2: test accuracy %s%n",
           r.history().stream().map(e -> String.format(Locale.ROOT, "%.4f", e.testAccuracy())).toList());
       assertEquals(LossRuns.EPOCHS, r.history().size());
       assertTrue(r.finalTestAccuracy() > 0.7, "final test accuracy " + r.finalTestAccuracy());

@@ -213,6 +213,7 @@ public final class PayloadCodec {
   private Object read(Input input, ArrayLender lender) {
     Kryo kryo = obtain();
     if (lender != null) {
+      lender.restart();
       kryo.getContext().put(BulkArraySerializers.LENDER, lender);
     }
     try {

@@ -36,6 +36,11 @@ public final class PeerLinks {
         .mapEmpty();
   }
 
+  /** Connects to the worker at {@code address} (once; later calls share the link). */
+  public Future<Void> connect(String address) {
+    return link(address).mapEmpty();
+  }
+
   private Future<Connection> link(String address) {
     Future<Connection> existing = links.get(address);
     if (existing != null && (!existing.isComplete() || existing.succeeded() && existing.result().isOpen())) {
