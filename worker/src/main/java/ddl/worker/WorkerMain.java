@@ -4,6 +4,7 @@ import ddl.transport.ClusterConfig;
 import ddl.transport.DdlException;
 import ddl.transport.WorkerAddress;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.logging.Logger;
 
 /** Starts one worker process. Run with {@code --help} for the options. */
@@ -18,6 +19,12 @@ public final class WorkerMain {
         --bind HOST         bind to this interface instead of the address's host (e.g. 0.0.0.0)
         --gpu               compute on the GPU if the TensorFlow engine finds one (logged)
         --help              show this text
+
+      Without --index and --listen the host name picks the entry: in a StatefulSet pod,
+      ddl-worker-3 is ordinal 3 of 'workers: {stateful_set: ...}'; with a list, the one host
+      that is the host name or starts with it and a dot. The worker then binds to 0.0.0.0
+      unless --bind says otherwise. DDL_WORKERS and DDL_SECRET in the environment override the
+      config's workers and secret.
 
       Usually started by scripts/start N, which also sets OPT_OUT_TRACKING=true and
       TENSORFLOW_LIBRARY_PATH. Stop workers with scripts/shutdown.
@@ -50,7 +57,8 @@ public final class WorkerMain {
       }
       ClusterConfig config = ClusterConfig.load(configPath);
       WorkerAddress address = address(config, listen, index);
-      run(config, address, bind == null ? address.host() : bind, gpu ? "gpu" : "cpu");
+      boolean fromHostName = listen == null && index == null;
+      run(config, address, bind != null ? bind : fromHostName ? "0.0.0.0" : address.host(), gpu ? "gpu" : "cpu");
     } catch (IllegalArgumentException | DdlException e) {
       System.err.println("ddl-worker: " + e.getMessage());
       System.err.println("Run with --help for usage.");
@@ -63,14 +71,17 @@ public final class WorkerMain {
       return WorkerAddress.parse(listen);
     }
     if (index == null) {
-      throw new IllegalArgumentException("say where to listen: --index N (an entry of 'workers' in "
-          + config.source() + ") or --listen HOST:PORT");
+      String hostName = HostNameAddress.hostName();
+      return HostNameAddress.find(config, hostName).orElseThrow(() -> new IllegalArgumentException(
+          "say where to listen: --index N (an entry of 'workers' in " + config.source()
+          + ") or --listen HOST:PORT; the host name '" + hostName + "' names no entry"));
     }
-    if (index < 0 || index >= config.workers().size()) {
-      throw new IllegalArgumentException("--index " + index + " is outside 0.." + (config.workers().size() - 1)
-          + " (" + config.source() + " lists " + config.workers().size() + " workers)");
+    List<WorkerAddress> possible = config.possibleWorkers();
+    if (index < 0 || index >= possible.size()) {
+      throw new IllegalArgumentException("--index " + index + " is outside 0.." + (possible.size() - 1)
+          + " (" + config.source() + " lists " + possible.size() + " workers)");
     }
-    return config.workers().get(index);
+    return possible.get(index);
   }
 
   private static void run(ClusterConfig config, WorkerAddress address, String bindHost, String device) {
