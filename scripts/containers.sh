@@ -12,10 +12,11 @@ can_run_containers() {
   [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null
 }
 
-# Installs Podman with runc, mmdebstrap (the base image) and binutils (strip) when missing.
+# Installs Podman with runc, mmdebstrap (the base image), binutils (strip) and iptables when missing.
 install_container_prereqs() {
   local missing=() tool
-  for tool in podman:podman runc:runc mmdebstrap:mmdebstrap strip:binutils; do
+  # netavark (Podman's networks) runs iptables to set up a network's rules.
+  for tool in podman:podman runc:runc mmdebstrap:mmdebstrap strip:binutils iptables:iptables; do
     command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
   done
   [ -x /usr/lib/podman/netavark ] || [ -x /usr/libexec/podman/netavark ] || missing+=(netavark)
