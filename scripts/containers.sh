@@ -7,9 +7,10 @@ export CONTAINERS_CONF="${CONTAINERS_CONF:-$DDL_HOME/deploy/podman/containers.co
 DDL_IMAGE_CACHE="${DDL_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ddl/image}"
 DDL_IMAGE="${DDL_IMAGE:-localhost/ddl:latest}"
 
-# Whether this machine can run containers at all: Podman here runs rootful containers only.
+# Whether this machine can run containers at all: Podman here runs rootful containers only, and
+# comes from Debian's packages when it is not installed.
 can_run_containers() {
-  [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null
+  [ "$(id -u)" -eq 0 ] && { command -v podman >/dev/null || command -v apt-get >/dev/null; }
 }
 
 # Installs Podman with runc, mmdebstrap (the base image), binutils (strip) and iptables when missing.
