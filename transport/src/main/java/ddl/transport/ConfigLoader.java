@@ -34,6 +34,8 @@ final class ConfigLoader {
   private static final Set<String> TLS_KEYS = Set.of("enabled", "certificate", "key", "trust");
   /** Overrides the file's secret, so it need not be written to disk. */
   static final String SECRET_ENV = "DDL_SECRET";
+  /** Overrides the file's workers: host:port,host:port or the StatefulSet form key=value,... */
+  static final String WORKERS_ENV = "DDL_WORKERS";
 
   private final Path file;
   private final UnaryOperator<String> environment;
@@ -45,6 +47,11 @@ final class ConfigLoader {
 
   static ClusterConfig load(Path file) {
     return load(file, System::getenv);
+  }
+
+  /** Loads with the given environment instead of the process's (for tests). */
+  static ClusterConfig load(Path file, Map<String, String> env) {
+    return load(file, env::get);
   }
 
   /** Loads {@code file}, reading environment variables through {@code environment}. */
@@ -71,11 +78,83 @@ final class ConfigLoader {
       throw new ConfigException(file + " must be a YAML mapping with keys " + TOP_KEYS);
     }
     checkKeys(top, TOP_KEYS, "");
-    List<WorkerAddress> workers = workers(top.get("workers"));
+    WorkerSpec workers = workerSpec(top.get("workers"));
     String secret = secret(top.get("secret"));
     TransportConfig transport = transport(top.get("transport"));
     TlsConfig tls = tls(top.get("tls"));
-    return new ClusterConfig(file, List.copyOf(workers), secret, transport, tls);
+    return new ClusterConfig(file, List.copyOf(workers.list()), secret, transport, tls, workers.statefulSet());
+  }
+
+  /** The workers, and the StatefulSet that names them if they are one (else null). */
+  private record WorkerSpec(List<WorkerAddress> list, StatefulSetWorkers statefulSet) {}
+
+  /** The workers from DDL_WORKERS if it is set, else from the file: a list or a StatefulSet. */
+  private WorkerSpec workerSpec(Object value) {
+    String fromEnv = environment.apply(WORKERS_ENV);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv.contains("=") ? statefulSetFromEnv(fromEnv) : listFromEnv(fromEnv);
+    }
+    if (value == null) {
+      throw error("workers", "is missing: list the workers as host:port entries, describe them as a"
+          + " StatefulSet (workers: {stateful_set: {name, service, replicas, port}}), or set " + WORKERS_ENV);
+    }
+    if (value instanceof Map<?, ?> map) {
+      return statefulSetFromFile(map);
+    }
+    return new WorkerSpec(workers(value), null);
+  }
+
+  private WorkerSpec statefulSetFromFile(Map<?, ?> map) {
+    if (map.size() != 1 || !map.containsKey("stateful_set")) {
+      throw error("workers", "must be a list of host:port entries or a mapping with the single key"
+          + " 'stateful_set', not keys " + map.keySet());
+    }
+    StatefulSetWorkers set;
+    try {
+      set = StatefulSetWorkers.of(mapping(map.get("stateful_set"), "workers.stateful_set"));
+    } catch (IllegalArgumentException e) {
+      throw error("workers.stateful_set", e.getMessage());
+    }
+    return new WorkerSpec(set.addresses(), set);
+  }
+
+  private WorkerSpec statefulSetFromEnv(String value) {
+    try {
+      StatefulSetWorkers set = StatefulSetWorkers.parse(value);
+      return new WorkerSpec(set.addresses(), set);
+    } catch (IllegalArgumentException e) {
+      throw envError(value, e.getMessage());
+    }
+  }
+
+  private WorkerSpec listFromEnv(String value) {
+    List<WorkerAddress> workers = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String entry : value.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      WorkerAddress address;
+      try {
+        address = WorkerAddress.parse(entry.trim());
+      } catch (IllegalArgumentException e) {
+        throw envError(value, e.getMessage());
+      }
+      if (!seen.add(address.toString())) {
+        throw envError(value, address + " is listed twice");
+      }
+      workers.add(address);
+    }
+    if (workers.isEmpty()) {
+      throw envError(value, "lists no worker");
+    }
+    return new WorkerSpec(workers, null);
+  }
+
+  private ConfigException envError(String value, String what) {
+    return new ConfigException("environment variable " + WORKERS_ENV + "='" + value + "' (which overrides"
+        + " 'workers' in " + file + "): " + what + ". Use host:port,host:port or the StatefulSet form"
+        + " name=ddl-worker,service=ddl-worker,replicas=2,port=7000[,max_replicas=8]");
   }
 
   private List<WorkerAddress> workers(Object value) {

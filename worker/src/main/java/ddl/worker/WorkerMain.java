@@ -7,6 +7,7 @@ import ddl.transport.cli.CommandLines;
 import ddl.transport.cli.Range;
 import ddl.transport.cli.UsageException;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +18,12 @@ import picocli.CommandLine.Option;
     footer = {"", "Usually started by scripts/start N, which runs it under scripts/supervise and sets",
         "OPT_OUT_TRACKING=true and TENSORFLOW_LIBRARY_PATH. Stop workers with scripts/shutdown.",
         "Exit codes: 0 stopped on request, 2 bad options or configuration, 3 cannot listen,",
-        "75 left on purpose (restart me); anything else is a crash."})
+        "75 left on purpose (restart me); anything else is a crash.", "",
+        "Without --index and --listen the host name picks the entry: in a StatefulSet pod,",
+        "ddl-worker-3 is ordinal 3 of 'workers: {stateful_set: ...}'; with a list, the one host",
+        "that is the host name or starts with it and a dot. The worker then binds to 0.0.0.0",
+        "unless --bind says otherwise. DDL_WORKERS and DDL_SECRET in the environment override the",
+        "config's workers and secret."})
 public final class WorkerMain {
   @Option(names = "--config", paramLabel = "FILE", defaultValue = "config.yml",
       description = "cluster configuration (default: ${DEFAULT-VALUE})")
@@ -47,7 +53,9 @@ public final class WorkerMain {
       }
       ClusterConfig config = ClusterConfig.load(options.configPath);
       WorkerAddress address = address(config, options.listen, options.index);
-      run(config, address, options.bind == null ? address.host() : options.bind, options.gpu ? "gpu" : "cpu");
+      boolean fromHostName = options.listen == null && options.index == null;
+      run(config, address, options.bind != null ? options.bind : fromHostName ? "0.0.0.0" : address.host(),
+          options.gpu ? "gpu" : "cpu");
     } catch (UsageException e) {
       CommandLines.exitWithUsageError(e);
     } catch (IllegalArgumentException e) {
@@ -63,14 +71,17 @@ public final class WorkerMain {
       return WorkerAddress.parse(listen);
     }
     if (index == null) {
-      throw new IllegalArgumentException("say where to listen: --index N (an entry of 'workers' in "
-          + config.source() + ") or --listen HOST:PORT");
+      String hostName = HostNameAddress.hostName();
+      return HostNameAddress.find(config, hostName).orElseThrow(() -> new IllegalArgumentException(
+          "say where to listen: --index N (an entry of 'workers' in " + config.source()
+          + ") or --listen HOST:PORT; the host name '" + hostName + "' names no entry"));
     }
-    if (index < 0 || index >= config.workers().size()) {
-      throw new IllegalArgumentException("--index " + index + " is outside 0.." + (config.workers().size() - 1)
-          + " (" + config.source() + " lists " + config.workers().size() + " workers)");
+    List<WorkerAddress> possible = config.possibleWorkers();
+    if (index < 0 || index >= possible.size()) {
+      throw new IllegalArgumentException("--index " + index + " is outside 0.." + (possible.size() - 1)
+          + " (" + config.source() + " lists " + possible.size() + " workers)");
     }
-    return config.workers().get(index);
+    return possible.get(index);
   }
 
   private static void run(ClusterConfig config, WorkerAddress address, String bindHost, String device) {

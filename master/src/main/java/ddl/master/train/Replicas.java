@@ -58,6 +58,14 @@ public interface Replicas {
     return Future.failedFuture(new UnsupportedOperationException(getClass().getSimpleName() + " cannot reconnect"));
   }
 
+  /**
+   * Checks that the worker answers (a ring broke: is the worker behind it gone?); fails with a
+   * {@link ddl.transport.WorkerUnavailableException} if it does not answer soon. The default answers at once.
+   */
+  default Future<Void> probe(int worker) {
+    return Future.succeededFuture();
+  }
+
   /** Worker {@code worker}'s address, for log lines and ring membership. */
   default String address(int worker) {
     return "#" + worker;

@@ -59,14 +59,23 @@ final class RingRounds {
       }
       Replies.settle(joins);
       boolean formed = true;
+      Throwable broken = null;
       for (int i = 0; i < live.length; i++) {
         Future<Void> f = joins.get(i);
         if (f.failed() && f.cause() instanceof WorkerUnavailableException e) {
           workers.lose(live[i], when + " (forming the ring)", e);
           formed = false;
+        } else if (f.failed() && brokenRing(f.cause())) {
+          broken = f.cause();
+          formed = false;
         } else if (f.failed()) {
           throw Replies.rethrow(f.cause());
         }
+      }
+      if (broken != null && probe(live, when + " (forming the ring)") == 0) {
+        // Every member answers the master, yet one cannot reach its neighbour: the workers cannot
+        // reach each other, which no re-forming mends.
+        throw Replies.rethrow(broken);
       }
       if (formed) {
         members = live;
@@ -103,6 +112,7 @@ final class RingRounds {
       }
       Map<Integer, T> answers = new TreeMap<>();
       boolean retry = false;
+      boolean broke = false;
       for (int i = 0; i < asked.length; i++) {
         Future<T> f = pending.get(i);
         if (f.succeeded()) {
@@ -112,12 +122,22 @@ final class RingRounds {
           retry = true;
         } else if (brokenRing(f.cause())) {
           retry = true;
+          broke = true;
         } else {
           throw Replies.rethrow(f.cause());
         }
       }
       if (!retry) {
         return answers;
+      }
+      Throwable first = pending.stream().filter(Future::failed).map(Future::cause)
+          .filter(e -> !(e instanceof CallCancelledException)).findFirst().orElse(null);
+      if (first != null) {
+        LOG.info("the ring broke at " + when + ": " + first.getMessage());
+      }
+      if (broke) {
+        // A member stopped the ring, but which one is gone? Those that do not answer the master.
+        probe(workers.live(), when);
       }
       members = new int[0];
       if (attempt >= workers.size()) {
@@ -128,9 +148,27 @@ final class RingRounds {
     }
   }
 
+  /** Asks each of {@code members} whether it is there; marks those that do not answer lost and returns how many. */
+  private int probe(int[] members, String when) {
+    List<Future<Void>> probes = new ArrayList<>();
+    for (int w : members) {
+      probes.add(replicas.probe(w));
+    }
+    Replies.settle(probes);
+    int lost = 0;
+    for (int i = 0; i < members.length; i++) {
+      if (probes.get(i).failed() && probes.get(i).cause() instanceof WorkerUnavailableException e) {
+        workers.lose(members[i], when, e);
+        lost++;
+      }
+    }
+    return lost;
+  }
+
   /** Whether a failure only means the ring broke around this member (it retries), not that its code failed. */
   private static boolean brokenRing(Throwable cause) {
     return cause instanceof CallCancelledException || cause instanceof RingBrokenException
+        || cause instanceof InterruptedException || cause.getCause() instanceof InterruptedException
         || cause instanceof RemoteException r && (RingBrokenException.class.getName().equals(r.remoteClassName())
             || CallCancelledException.class.getName().equals(r.remoteClassName())
             || InterruptedException.class.getName().equals(r.remoteClassName()));

@@ -157,6 +157,11 @@ final class FlakyReplicas implements Replicas {
   }
 
   @Override
+  public Future<Void> probe(int worker) {
+    return other(worker, () -> inner.probe(worker));
+  }
+
+  @Override
   public synchronized Future<Void> reconnect(int worker) {
     reconnects.incrementAndGet(worker);
     if (!comesBack[worker]) {

@@ -56,8 +56,9 @@ public final class LocalReplicas implements Replicas, AutoCloseable {
       }
     });
     result.onCancel(() -> {
+      boolean cancelled = result.tryFail(new CallCancelledException("cancelled"));
       task.cancel(true);
-      return result.tryFail(new CallCancelledException("cancelled"));
+      return cancelled;
     });
     return result;
   }

@@ -154,6 +154,13 @@ public final class ClusterReplicas implements Replicas {
     }).mapEmpty();
   }
 
+  /** A ping that must come back within three heartbeat intervals (the time a silent worker is dropped in). */
+  @Override
+  public Future<Void> probe(int worker) {
+    java.time.Duration patience = cluster.config().transport().heartbeatInterval().multipliedBy(3);
+    return proxy(worker).with(CallOptions.timeout(patience)).ping().mapEmpty();
+  }
+
   @Override
   public String address(int worker) {
     return cluster.config().workers().get(worker).toString();

@@ -43,6 +43,10 @@ class SeveralHostsTrainingSurvivesACutLinkTest {
             }));
       } catch (RuntimeException e) {
         for (int i = 0; i < 3; i++) {
+          new ProcessBuilder("kill", "-3", "" + workers.process(i).pid()).start().waitFor(); // a thread dump into the log
+        }
+        Thread.sleep(1000);
+        for (int i = 0; i < 3; i++) {
           System.out.println("--- worker " + i + " log:\n" + workers.log(i));
         }
         throw e;

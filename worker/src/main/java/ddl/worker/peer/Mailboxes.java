@@ -26,12 +26,16 @@ public final class Mailboxes {
       return slots.remove(key);
     }
 
-    synchronized void close(String why) {
-      closedBecause = why;
-      for (Promise<Object> p : slots.values()) {
+    void close(String why) {
+      java.util.List<Promise<Object>> waiting;
+      synchronized (this) {
+        closedBecause = why;
+        waiting = new java.util.ArrayList<>(slots.values());
+        slots.clear();
+      }
+      for (Promise<Object> p : waiting) {
         p.tryFail(new IllegalStateException(why));
       }
-      slots.clear();
     }
 
     synchronized boolean isClosed() {
