@@ -98,6 +98,8 @@ public final class ReplicaModel implements AutoCloseable {
   /** Sync SGD with the ring (see {@link Steps.RingStep}). */
   public synchronized Steps.StepStats ringStep(Steps.RingStep s) throws InterruptedException {
     requireRing();
+    // Bound to this ring: a reduction left queued by a failed attempt must never run on the next ring.
+    RingAllReduce stepRing = ring;
     commit(s.commitStep(), s.commitRate());
     long start = System.nanoTime();
     List<Future<?>> reducing = new ArrayList<>();
@@ -108,7 +110,7 @@ public final class ReplicaModel implements AutoCloseable {
       handed[tensor] = true;
       long op = base + order[0]++;
       reducing.add(comm.submit(() -> {
-        ring.meanInPlace(op, values, 0, values.length);
+        stepRing.meanInPlace(op, values, 0, values.length);
         return null;
       }));
     };
@@ -125,7 +127,7 @@ public final class ReplicaModel implements AutoCloseable {
     pendingStep = s.stepId();
     long bytes = 0;
     for (float[] t : g.values()) {
-      bytes += ring.bytesSent(t.length);
+      bytes += stepRing.bytesSent(t.length);
     }
     return new Steps.StepStats(g.loss(), g.correct(), g.rows(), computed - start, reduced - computed, bytes);
   }
@@ -219,12 +221,14 @@ public final class ReplicaModel implements AutoCloseable {
     }
   }
 
+  /** Waits for every reduction; when one fails or the wait is interrupted, the others are cancelled. */
   private static void await(List<Future<?>> futures) throws InterruptedException {
     try {
       for (Future<?> f : futures) {
         f.get();
       }
     } catch (ExecutionException e) {
+      futures.forEach(f -> f.cancel(true));
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }

@@ -1,0 +1,110 @@
+package ddl.master.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ddl.master.train.ring.Exchange;
+import ddl.master.train.ring.RingAllReduce;
+import ddl.master.train.ring.RingBrokenException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A ring step whose allreduce breaks leaves nothing behind: the reductions it had queued are
+ * cancelled with it and never run on the ring formed next, where they would send pieces under the
+ * keys of the retried step and take pieces meant for it.
+ */
+class ReplicaModelRingTest {
+  private static final int TENSORS = 3;
+
+  /** Hands every tensor to the ring as backward would, last layer first. */
+  private static final class ThreeTensors implements GradientSource {
+    @Override
+    public Gradient gradient(float[][] weights, int epoch, int step, TensorReady ready) {
+      float[][] g = new float[TENSORS][];
+      for (int t = TENSORS - 1; t >= 0; t--) {
+        g[t] = new float[] {1, 2, 3, 4};
+        ready.ready(t, g[t]);
+      }
+      return new Gradient(g, 0.5f, 1, 1, 1);
+    }
+
+    @Override
+    public Evaluation evaluate(float[][] weights, int slice) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** The first piece never comes; later receivers wait until the member leaves the ring. */
+  private static final class BrokenExchange implements Exchange {
+    private final List<Promise<Object>> waiting = new CopyOnWriteArrayList<>();
+    private boolean first = true;
+
+    @Override
+    public Future<Void> sendNext(long key, Object value) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public synchronized Future<Object> receive(long key) {
+      if (first) {
+        first = false;
+        return Future.failedFuture(new IllegalStateException("the previous member is gone"));
+      }
+      Promise<Object> p = Promise.promise();
+      waiting.add(p);
+      return p.future();
+    }
+
+    @Override
+    public void close() {
+      waiting.forEach(p -> p.tryFail(new IllegalStateException("left the ring")));
+    }
+  }
+
+  /** A two-member ring whose other member sends exactly what this one sends; records the keys. */
+  private static final class MirrorExchange implements Exchange {
+    final List<Long> sentKeys = new CopyOnWriteArrayList<>();
+    private final Map<Long, Promise<Object>> slots = new ConcurrentHashMap<>();
+
+    @Override
+    public Future<Void> sendNext(long key, Object value) {
+      sentKeys.add(key);
+      slots.computeIfAbsent(key, k -> Promise.promise()).tryComplete(value);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Object> receive(long key) {
+      return slots.computeIfAbsent(key, k -> Promise.promise()).future();
+    }
+  }
+
+  @Test
+  void reductionsOfABrokenStepNeverRunOnTheNextRing() throws Exception {
+    float[][] weights = {new float[4], new float[4], new float[4]};
+    try (ReplicaModel replica = new ReplicaModel(new ThreeTensors(),
+        new ModelState(weights, FloatArrays.zerosLike(weights)), 0.9f, WireFormat.FP32)) {
+      replica.joinRing(new RingAllReduce(new BrokenExchange(), 0, 2, WireFormat.FP32, Duration.ofSeconds(30)));
+      assertThrows(RingBrokenException.class, () -> replica.ringStep(new Steps.RingStep(0, 0, 1, -1, 0.1f)));
+
+      MirrorExchange next = new MirrorExchange();
+      replica.joinRing(new RingAllReduce(next, 0, 2, WireFormat.FP32, Duration.ofSeconds(30)));
+      Steps.StepStats retried = replica.ringStep(new Steps.RingStep(0, 0, 2, -1, 0.1f));
+
+      assertEquals(0.5f, retried.loss());
+      assertTrue(!next.sentKeys.isEmpty());
+      for (long key : next.sentKeys) {
+        long step = (key >>> 24) >> 10;
+        assertEquals(2, step, "the next ring carried a piece of the broken step (key " + key + ")");
+      }
+    }
+  }
+}
