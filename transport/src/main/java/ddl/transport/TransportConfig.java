@@ -46,4 +46,10 @@ public record TransportConfig(
     return new TransportConfig(maxMessageBytes, maxInFlight, compressThresholdBytes, compressionLevel, timeout,
         connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace);
   }
+
+  /** The same settings without compression (a message is never compressed, whatever its size). */
+  public TransportConfig withoutCompression() {
+    return new TransportConfig(maxMessageBytes, maxInFlight, Integer.MAX_VALUE, compressionLevel, callTimeout,
+        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace);
+  }
 }
