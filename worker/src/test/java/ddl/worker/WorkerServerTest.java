@@ -271,7 +271,7 @@ class WorkerServerTest {
     TransportConfig d = TransportConfig.defaults();
     worker = new TestWorker(new TransportConfig(d.maxMessageBytes(), d.maxInFlight(), d.compressThresholdBytes(),
         d.compressionLevel(), d.callTimeout(), d.connectTimeout(), Duration.ofSeconds(1), d.writeQueueMaxBytes(),
-        d.runawayGrace()));
+        d.runawayGrace(), d.sessionKeep()));
     try (RawMaster silent = RawMaster.authenticated(worker.port(), TestWorker.SECRET)) {
       assertTrue(silent.closedByPeer(8000), "a master that sends nothing is dropped after 3 heartbeat intervals");
     }
@@ -280,7 +280,8 @@ class WorkerServerTest {
   private static TransportConfig withLimits(int maxInFlight) {
     TransportConfig d = TransportConfig.defaults();
     return new TransportConfig(d.maxMessageBytes(), maxInFlight, d.compressThresholdBytes(), d.compressionLevel(),
-        d.callTimeout(), d.connectTimeout(), d.heartbeatInterval(), d.writeQueueMaxBytes(), d.runawayGrace());
+        d.callTimeout(), d.connectTimeout(), d.heartbeatInterval(), d.writeQueueMaxBytes(), d.runawayGrace(),
+        d.sessionKeep());
   }
 
   private static Messages.InvokeMethod sleep(int millis) {
