@@ -9,6 +9,7 @@ import ddl.transport.Remote;
 import ddl.transport.RemoteCall;
 import ddl.transport.RemoteFunction;
 import ddl.transport.WorkerAddress;
+import ddl.transport.wire.EventLoopCheck;
 import ddl.transport.wire.Messages.WorkerStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -367,9 +368,13 @@ public final class Cluster implements AutoCloseable {
     });
   }
 
-  /** Closes every connection and the Vert.x instance; workers end these sessions. */
+  /**
+   * Closes every connection and the Vert.x instance and waits until they are closed; workers end
+   * these sessions (named ones after their keep time). Blocks, so never call it on an event loop.
+   */
   @Override
   public void close() {
+    EventLoopCheck.notOnEventLoop("Cluster.close()");
     List<Future<Void>> closing = workers().stream().map(ProxyWorker::close).toList();
     Future.join(closing).eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
   }

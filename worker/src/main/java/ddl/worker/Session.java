@@ -4,6 +4,7 @@ import ddl.transport.Peers;
 import ddl.transport.TransportConfig;
 import ddl.transport.WorkerContext;
 import ddl.transport.wire.ClassPolicy;
+import ddl.transport.wire.EventLoopCheck;
 import ddl.transport.wire.PayloadCodec;
 import ddl.worker.peer.Mailboxes;
 import ddl.worker.peer.PeerLinks;
@@ -162,6 +163,7 @@ final class Session implements WorkerContext, AutoCloseable {
 
   private void closeQuietly(String key, Object value) {
     if (value instanceof AutoCloseable closeable) {
+      EventLoopCheck.notOnEventLoop("closing the session object '" + key + "' (user code)");
       try {
         closeable.close();
       } catch (Exception e) {
