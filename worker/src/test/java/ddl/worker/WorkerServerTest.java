@@ -150,6 +150,40 @@ class WorkerServerTest {
   }
 
   @Test
+  void aMasterOfAnotherWireContractIsRefusedNamingBothVersions() throws Exception {
+    try (RawMaster raw = new RawMaster(worker.port())) {
+      raw.read(); // HELLO
+      byte[] other = "0.0-other".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      io.netty.buffer.ByteBuf auth = io.netty.buffer.Unpooled.buffer();
+      auth.writeByte(1); // master
+      auth.writeBytes(new byte[Handshake.NONCE_BYTES + Handshake.PROOF_BYTES]);
+      auth.writeBytes(java.util.HexFormat.of().parseHex("0123456789abcdef"));
+      auth.writeByte(other.length).writeBytes(other).writeByte(0);
+      raw.send(RawMaster.frame(FrameKind.AUTH, 0, io.netty.buffer.ByteBufUtil.getBytes(auth)));
+      Frame refused = raw.read();
+      assertEquals(FrameKind.REFUSED, refused.kind());
+      String why = refused.payload().toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(why.contains("DDL 0.0-other (wire contract 0123456789abcdef)"), why);
+      assertTrue(why.contains("worker " + worker.address + " DDL " + ddl.transport.wire.WireContract.version()
+          + " (wire contract " + ddl.transport.wire.WireContract.fingerprint() + ")"), why);
+      assertTrue(raw.closedByPeer());
+    }
+  }
+
+  @Test
+  void aDialerThatNeverAuthenticatesIsClosedAfterTheConnectTimeout() throws Exception {
+    worker.close();
+    TransportConfig d = TransportConfig.defaults();
+    worker = new TestWorker(new TransportConfig(d.maxMessageBytes(), d.maxInFlight(), d.compressThresholdBytes(),
+        d.compressionLevel(), d.callTimeout(), Duration.ofSeconds(1), d.heartbeatInterval(), d.writeQueueMaxBytes(),
+        d.runawayGrace(), d.sessionKeep()));
+    try (RawMaster silent = new RawMaster(worker.port())) {
+      assertEquals(FrameKind.HELLO, silent.read().kind());
+      assertTrue(silent.closedByPeer(5000), "a dialer silent past connect_timeout_seconds is closed");
+    }
+  }
+
+  @Test
   void oversizedPreAuthFrameClosesTheConnection() throws Exception {
     try (RawMaster raw = new RawMaster(worker.port())) {
       raw.read();
