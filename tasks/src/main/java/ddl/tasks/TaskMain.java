@@ -21,6 +21,7 @@ public final class TaskMain {
     add("sync-sgd", ddl.tasks.train.TaskSyncSgd::run, "train the MLP on Fashion-MNIST with sync SGD (or --average-every K)");
     add("async-sgd", ddl.tasks.train.TaskAsyncSgd::run, "train the MLP with a parameter server (--staleness S)");
     add("evaluate", ddl.tasks.train.TaskEvaluate::run, "test accuracy and top-k predictions of a checkpoint");
+    add("examples", ddl.tasks.examples.TaskExamples::run, "every kind of call against the workers, printing what each returned");
     add("export", TaskExport::run, "write a checkpoint as a NumPy .npz plus a JSON of its architecture");
   }
 

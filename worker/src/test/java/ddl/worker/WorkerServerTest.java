@@ -23,6 +23,7 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,15 +37,16 @@ class WorkerServerTest {
   }
 
   @Test
-  void repliesArriveOutOfOrderAndPingIsNotDelayedByALongCall() {
+  void repliesArriveOutOfOrderAndPingIsNotDelayedByALongCall() throws Exception {
     Connection client = worker.client();
-    Future<String> slow = client.call(sleep(800), T);
-    long start = System.nanoTime();
-    client.call(new Messages.Ping(1), T).await();
-    long pingMillis = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(!slow.isComplete(), "the ping's reply overtook the slow call's");
-    assertTrue(pingMillis < 700, "ping took " + pingMillis + " ms while a long call ran");
-    assertEquals("slept 800", slow.await());
+    Probe.started = new CountDownLatch(1);
+    Probe.release = new CountDownLatch(1);
+    Future<Integer> blocked = client.call(block(5), T);
+    Probe.started.await();
+    client.call(new Messages.Ping(1), T).await(); // answered while the call holds its thread
+    assertTrue(!blocked.isComplete(), "the ping's reply overtook the blocked call's");
+    Probe.release.countDown();
+    assertEquals(5, blocked.await());
     client.close().await();
   }
 
@@ -234,13 +236,17 @@ class WorkerServerTest {
     // The client's own limit is higher, so the worker sees the excess.
     Connection client = worker.client(new ClusterConfig(worker.config.source(), worker.config.workers(),
         TestWorker.SECRET, withLimits(100), worker.config.tls()));
+    Probe.release = new CountDownLatch(1);
     List<Future<Object>> calls = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      calls.add(client.call(sleep(300), T));
+      calls.add(client.call(block(i), T));
     }
+    // The first three hold their slots until released, so the other five are refused.
+    Future.join(calls.subList(3, 8)).otherwiseEmpty().await();
+    Probe.release.countDown();
     Future.join(calls).otherwiseEmpty().await();
     long refused = calls.stream().filter(Future::failed).count();
-    assertTrue(refused >= 5, refused + " refused");
+    assertEquals(5, refused, refused + " refused");
     RemoteException e = (RemoteException) calls.stream().filter(Future::failed).findFirst().orElseThrow().cause();
     assertTrue(e.remoteMessage().contains("max_in_flight"), e.remoteMessage());
     assertInstanceOf(Messages.Ping.class, client.call(new Messages.Ping(9), T).await());
@@ -249,22 +255,22 @@ class WorkerServerTest {
   @Test
   void callWithoutReplyTimesOutNamingTheWorker() {
     Connection client = worker.client();
+    Probe.release = new CountDownLatch(1); // never released
     CallTimeoutException e = assertThrows(CallTimeoutException.class, () -> client.call(
-        sleep(2000), CallOptions.timeout(Duration.ofMillis(300))).await());
+        block(2), CallOptions.timeout(Duration.ofMillis(300))).await());
     assertTrue(e.getMessage().contains(worker.address.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("sleepThenAnswer"), e.getMessage());
+    assertTrue(e.getMessage().contains("block"), e.getMessage());
   }
 
   @Test
   void callPastItsDeadlineIsInterruptedOnTheWorker() throws Exception {
     Connection client = worker.client();
-    int before = Probe.INTERRUPTED.get();
-    assertThrows(CallTimeoutException.class, () -> client.call(sleep(10_000), CallOptions.timeout(Duration.ofMillis(200))).await());
-    long deadline = System.nanoTime() + 3_000_000_000L;
-    while (Probe.INTERRUPTED.get() == before && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertEquals(before + 1, Probe.INTERRUPTED.get(), "the worker stopped the call the master gave up on");
+    Probe.release = new CountDownLatch(1); // never released: only an interrupt ends the call
+    Probe.interrupted = new CountDownLatch(1);
+    assertThrows(CallTimeoutException.class, () -> client.call(block(1), CallOptions.timeout(Duration.ofMillis(200)))
+        .await());
+    assertTrue(Probe.interrupted.await(10, java.util.concurrent.TimeUnit.SECONDS),
+        "the worker stopped the call the master gave up on");
   }
 
   @Test
@@ -318,8 +324,7 @@ class WorkerServerTest {
         d.sessionKeep());
   }
 
-  private static Messages.InvokeMethod sleep(int millis) {
-    return new Messages.InvokeMethod(Probe.class.getName(), "sleepThenAnswer", new String[] {"int"},
-        new Object[] {millis}, null);
+  private static Messages.InvokeMethod block(int n) {
+    return new Messages.InvokeMethod(Probe.class.getName(), "block", new String[] {"int"}, new Object[] {n}, null);
   }
 }
