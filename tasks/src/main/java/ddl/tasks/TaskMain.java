@@ -58,7 +58,7 @@ public final class TaskMain {
    * Runs a task body; prints expected failures as one clear line and exits: 2 for options or a
    * configuration the task cannot use, 1 for a task that failed (workers lost, refused, ...).
    */
-  static void run(Runnable body) {
+  public static void run(Runnable body) {
     System.setProperty("ai.djl.offline", "true");
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %5$s%6$s%n");
