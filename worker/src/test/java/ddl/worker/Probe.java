@@ -13,11 +13,14 @@ public final class Probe {
   static volatile CountDownLatch release = new CountDownLatch(0);
   /** Counted down when {@link #block} is interrupted. */
   static volatile CountDownLatch interrupted = new CountDownLatch(0);
+  /** The thread of the latest {@link #block} call. */
+  static volatile Thread blocked;
 
   private Probe() {}
 
   /** Answers {@code n} once the test releases it; counts an interrupt. */
   public static int block(int n) throws InterruptedException {
+    blocked = Thread.currentThread();
     started.countDown();
     try {
       release.await();
