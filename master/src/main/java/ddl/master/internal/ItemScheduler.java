@@ -38,6 +38,8 @@ public final class ItemScheduler<W, A, R> {
   private final Promise<List<Settled<R>>> done = Promise.promise();
   private int finished;
   private boolean over;
+  private boolean dispatching;
+  private boolean again;
 
   private ItemScheduler(List<W> workers, Predicate<W> live, Function<W, String> name,
       BiFunction<W, A, Future<R>> call, List<A> items, int perWorker, boolean settle) {
@@ -71,35 +73,59 @@ public final class ItemScheduler<W, A, R> {
     return s.done.future();
   }
 
+  /**
+   * Sends items to workers with free slots. A call that completes at once (it failed before it was
+   * sent) calls this again from inside; that nested call only asks the outer one to loop, so a long
+   * run of such failures does not deepen the stack.
+   */
   private void dispatch() {
-    List<Runnable> sends = new ArrayList<>();
     synchronized (this) {
-      if (over) {
+      if (dispatching) {
+        again = true;
         return;
       }
-      boolean anyLive = false;
-      for (int w = 0; w < workers.size(); w++) {
-        if (lost[w] || !live.test(workers.get(w))) {
-          lost[w] = true;
-          continue;
-        }
-        anyLive = true;
-        while (busy[w] < perWorker && !todo.isEmpty()) {
-          int item = todo.poll();
-          busy[w]++;
-          int worker = w;
-          sends.add(() -> send(worker, item));
-        }
+      dispatching = true;
+    }
+    while (true) {
+      List<Runnable> sends = new ArrayList<>();
+      synchronized (this) {
+        again = false;
+        collect(sends);
       }
-      if (!anyLive && !todo.isEmpty() && Arrays.stream(busy).sum() == 0) {
-        over = true;
-        int item = todo.peek();
-        done.tryFail(new MapFailedException(item, items.size(), "no worker",
-            new WorkerUnavailableException("all", "every worker of the cluster was lost", null)));
-        return;
+      sends.forEach(Runnable::run);
+      synchronized (this) {
+        if (!again) {
+          dispatching = false;
+          return;
+        }
       }
     }
-    sends.forEach(Runnable::run);
+  }
+
+  /** Takes items for every live worker's free slots; fails the whole when no live worker is left. */
+  private void collect(List<Runnable> sends) {
+    if (over) {
+      return;
+    }
+    boolean anyLive = false;
+    for (int w = 0; w < workers.size(); w++) {
+      if (lost[w] || !live.test(workers.get(w))) {
+        lost[w] = true;
+        continue;
+      }
+      anyLive = true;
+      while (busy[w] < perWorker && !todo.isEmpty()) {
+        int item = todo.poll();
+        busy[w]++;
+        int worker = w;
+        sends.add(() -> send(worker, item));
+      }
+    }
+    if (!anyLive && !todo.isEmpty() && Arrays.stream(busy).sum() == 0) {
+      over = true;
+      done.tryFail(new MapFailedException(todo.peek(), items.size(), "no worker",
+          new WorkerUnavailableException("all", "every worker of the cluster was lost", null)));
+    }
   }
 
   private void send(int worker, int item) {

@@ -122,6 +122,15 @@ class ItemSchedulerTest {
   }
 
   @Test
+  void callsThatFailAtOnceDoNotDeepenTheStack() {
+    List<Integer> items = IntStream.range(0, 200_000).boxed().toList();
+    Future<List<Settled<Integer>>> all = ItemScheduler.run(List.of("a"), w -> true, w -> w,
+        (w, x) -> Future.<Integer>failedFuture(new IllegalArgumentException("cannot send " + x)), items, 1, true);
+    assertTrue(all.succeeded(), String.valueOf(all.cause()));
+    assertEquals(200_000, all.result().stream().filter(s -> !s.succeeded()).count());
+  }
+
+  @Test
   void noItemsIsAnEmptyResult() {
     assertEquals(List.of(), run(List.of(), 4, false).result());
   }

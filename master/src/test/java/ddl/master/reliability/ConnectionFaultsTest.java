@@ -23,6 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Lost, silent and slow peers: every future completes, naming the worker and the call site. */
 class ConnectionFaultsTest {
   private static final String FAST_HEARTBEAT = "transport: {heartbeat_seconds: 1, call_timeout_seconds: 120}\n";
+  /**
+   * For tests that do not wait for a silence: the default heartbeat, so that a freshly started
+   * worker on a loaded machine is not taken for a silent one while it defines the first classes.
+   */
+  private static final String NORMAL = "transport: {call_timeout_seconds: 120}\n";
   @TempDir
   Path dir;
 
@@ -39,7 +44,7 @@ class ConnectionFaultsTest {
 
   @Test
   void workerKilledDuringACallFailsItPromptlyNamingTheWorkerAndCallSite() throws Exception {
-    try (WorkerProcesses workers = WorkerProcesses.start(1, dir, FAST_HEARTBEAT);
+    try (WorkerProcesses workers = WorkerProcesses.start(1, dir, NORMAL);
         Cluster cluster = Cluster.connect(workers.config()).await()) {
       ProxyWorker worker = cluster.worker(0);
       worker.call(ctx -> 1).await();
@@ -102,7 +107,7 @@ class ConnectionFaultsTest {
 
   @Test
   void perCallDeadlineOverridesTheDefault() throws Exception {
-    try (WorkerProcesses workers = WorkerProcesses.start(1, dir, FAST_HEARTBEAT);
+    try (WorkerProcesses workers = WorkerProcesses.start(1, dir, NORMAL);
         Cluster cluster = Cluster.connect(workers.config()).await()) {
       Throwable e = failure(cluster.worker(0).with(CallOptions.timeout(Duration.ofMillis(400))).call(ctx -> {
         Thread.sleep(5000);
@@ -116,7 +121,7 @@ class ConnectionFaultsTest {
 
   @Test
   void masterLossDropsItsSessionClosesItsObjectsAndTheWorkerServesNewMasters() throws Exception {
-    try (WorkerProcesses workers = WorkerProcesses.start(1, dir, FAST_HEARTBEAT)) {
+    try (WorkerProcesses workers = WorkerProcesses.start(1, dir, NORMAL)) {
       Path closed = dir.resolve("model-closed");
       try (Cluster observer = Cluster.connect(workers.config()).await()) {
         Cluster doomed = Cluster.connect(workers.config()).await();

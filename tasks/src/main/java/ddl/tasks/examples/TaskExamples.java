@@ -10,9 +10,12 @@ import ddl.tasks.TaskOptions;
 import ddl.tasks.remote.PrimeCounter;
 import ddl.transport.CallCancelledException;
 import ddl.transport.CallFuture;
+import ddl.transport.CallOptions;
+import ddl.transport.CallTimeoutException;
 import ddl.transport.RemoteFunction2;
 import ddl.transport.wire.Messages.WorkerStats;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Mixin;
 
 /**
  * Runs each kind of call DDL offers against the real workers and prints what came back: typed
- * calls with several arguments, a call by name with widening, cancelling a CPU-bound call, map,
+ * calls with several arguments, a call by name with widening, cancelling a CPU-bound call, a
+ * per-call deadline, map,
  * asCompleted, all-settled, keys, a named session across reconnecting, a user exception, and
  * values (a date, a cyclic graph) that travel and return. Fails (exit code 1) if any answer is wrong.
  */
@@ -54,6 +58,7 @@ public final class TaskExamples {
       typedCalls(cluster.worker(0));
       byName(cluster);
       cancel(cluster.worker(0));
+      deadline(cluster.worker(0));
       map(cluster);
       asCompleted(cluster);
       allSettled(cluster);
@@ -116,6 +121,20 @@ public final class TaskExamples {
     show("calls running after the cancel", after - 1);
     show("runaway calls (cancelled but still running)", stats.runawayCalls());
     check(cancelled && after == before && stats.runawayCalls() == 0, "cancel stops the worker's thread");
+  }
+
+  private static void deadline(ProxyWorker w) {
+    System.out.println("per-call options: a deadline of 300 ms on one call:");
+    int before = w.stats().await().callsRunning();
+    try {
+      w.with(CallOptions.timeout(Duration.ofMillis(300))).call(Calc::spin).await();
+      check(false, "spin must time out");
+    } catch (CallTimeoutException e) {
+      show("with(CallOptions.timeout(300 ms)).call(Calc::spin)", "CallTimeoutException");
+    }
+    int after = awaitRunning(w, before);
+    show("calls running after the deadline", after - 1);
+    check(after == before, "a call past its deadline stops on the worker");
   }
 
   /** Polls the worker's stats until {@code n} calls run (the stats request itself is one); at most 10 s. */

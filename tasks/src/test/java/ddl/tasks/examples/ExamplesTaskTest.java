@@ -33,7 +33,8 @@ class ExamplesTaskTest {
       System.out.print(out);
       for (String expected : new String[] {
           "-> weights: n=3 sum*scale=40.0", "-> 168", "-> [6.0, 6.0]", "candidates: scale(long, double)",
-          "CallCancelledException", "calls running after the cancel", "-> [168, 184, 196, 211, 222]",
+          "CallCancelledException", "calls running after the cancel", "CallTimeoutException",
+          "calls running after the deadline", "-> [168, 184, 196, 211, 222]",
           "worker 1 (slept 0 ms)", "failed: worker", "fails on purpose", "-> 42", "-> [counter, index]",
           "catch (Calc.InsufficientFunds e)", "-> 2024-02-29", "cycle kept: true", "-> 43",
           "all examples returned what they should"}) {
