@@ -1,17 +1,21 @@
 package ddl.master;
 
+import ddl.master.internal.ItemScheduler;
 import ddl.transport.AuthenticationException;
 import ddl.transport.CallOptions;
 import ddl.transport.ClusterConfig;
 import ddl.transport.DdlException;
+import ddl.transport.Remote;
 import ddl.transport.RemoteCall;
 import ddl.transport.RemoteFunction;
 import ddl.transport.WorkerAddress;
+import ddl.transport.wire.EventLoopCheck;
 import ddl.transport.wire.Messages.WorkerStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
@@ -43,10 +47,18 @@ public final class Cluster implements AutoCloseable {
    * {@link #config()} then lists only the workers connected.
    */
   public static Future<Cluster> connect(ClusterConfig config) {
+    return connect(config, ConnectOptions.DEFAULT);
+  }
+
+  /**
+   * Like {@link #connect(ClusterConfig)}, with options, e.g. a named session that the workers
+   * keep across connections: {@code Cluster.connect(config, ConnectOptions.session("trainer"))}.
+   */
+  public static Future<Cluster> connect(ClusterConfig config, ConnectOptions how) {
     Vertx vertx = Vertx.vertx();
     List<Future<ProxyWorker>> connecting = new ArrayList<>();
     for (int i = 0; i < config.workers().size(); i++) {
-      connecting.add(ProxyWorker.connect(vertx, config, config.workers().get(i), i));
+      connecting.add(ProxyWorker.connect(vertx, config, config.workers().get(i), i, how));
     }
     return Future.join(connecting).transform(ar -> {
       List<ProxyWorker> reachable = new ArrayList<>();
@@ -89,8 +101,18 @@ public final class Cluster implements AutoCloseable {
     return connect(config, config.workers());
   }
 
+  /** Connects to every worker of the config with options; fails unless all answer. */
+  public static Future<Cluster> connectAll(ClusterConfig config, ConnectOptions how) {
+    return connect(config, config.workers(), how);
+  }
+
   /** Connects to these workers with the config's secret and settings; fails unless all answer. */
   public static Future<Cluster> connect(ClusterConfig config, List<WorkerAddress> addresses) {
+    return connect(config, addresses, ConnectOptions.DEFAULT);
+  }
+
+  /** Connects to these workers with options; fails unless all answer. */
+  public static Future<Cluster> connect(ClusterConfig config, List<WorkerAddress> addresses, ConnectOptions how) {
     if (addresses.isEmpty()) {
       return Future.failedFuture(new DdlException("no workers to connect to; list some under 'workers' in "
           + config.source()));
@@ -98,7 +120,7 @@ public final class Cluster implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     List<Future<ProxyWorker>> connecting = new ArrayList<>();
     for (int i = 0; i < addresses.size(); i++) {
-      connecting.add(ProxyWorker.connect(vertx, config, addresses.get(i), i));
+      connecting.add(ProxyWorker.connect(vertx, config, addresses.get(i), i, how));
     }
     return Future.join(connecting).transform(ar -> {
       List<ProxyWorker> connected = new ArrayList<>();
@@ -141,12 +163,13 @@ public final class Cluster implements AutoCloseable {
 
   /**
    * Connects again to the i-th worker's address (after it was lost or restarted) and, once it
-   * answers, puts the new connection in its place and closes the old one. The new connection is a
-   * new session: the worker holds none of the old session's objects or classes.
+   * answers, puts the new connection in its place and closes the old one. Without a session name
+   * the new connection is a new session (the worker holds none of the old session's objects or
+   * classes); with one, the worker hands the named session over if it still keeps it.
    */
   public Future<ProxyWorker> reconnect(int i) {
     ProxyWorker old = workers.get(i);
-    return ProxyWorker.connect(vertx, config, addresses.get(i), old.index()).map(fresh -> {
+    return ProxyWorker.connect(vertx, config, addresses.get(i), old.index(), old.connectOptions()).map(fresh -> {
       ProxyWorker replaced = workers.getAndSet(i, fresh.with(old.options()));
       retiredBytesSent.addAndGet(replaced.bytesSent());
       retiredBytesReceived.addAndGet(replaced.bytesReceived());
@@ -186,6 +209,101 @@ public final class Cluster implements AutoCloseable {
       futures.add(workers.get(i).call(function, arguments.get(i)));
     }
     return collect(futures);
+  }
+
+  /**
+   * Runs {@code call} on every worker and keeps every outcome: the future never fails; each
+   * {@link Settled} holds that worker's result or failure, in worker order.
+   */
+  public <R> Future<List<Settled<R>>> callAllSettled(RemoteCall<R> call) {
+    List<ProxyWorker> all = workers();
+    List<Future<Settled<R>>> settled = new ArrayList<>(all.size());
+    for (int i = 0; i < all.size(); i++) {
+      settled.add(settle(i, all.get(i), all.get(i).call(call)));
+    }
+    return Future.all(settled).map(x -> settled.stream().map(Future::result).toList());
+  }
+
+  /**
+   * Runs {@code call} on every worker; the k-th future completes with the k-th outcome to arrive
+   * (like Python's {@code as_completed}). None of them fails: a worker's failure is a {@link Settled}
+   * too, and {@link Settled#index()} says which worker it was.
+   */
+  public <R> List<Future<Settled<R>>> asCompleted(RemoteCall<R> call) {
+    List<ProxyWorker> all = workers();
+    List<Future<Settled<R>>> settled = new ArrayList<>(all.size());
+    for (int i = 0; i < all.size(); i++) {
+      settled.add(settle(i, all.get(i), all.get(i).call(call)));
+    }
+    return asCompleted(settled);
+  }
+
+  /** The same futures' outcomes in the order they complete: the k-th future completes as the k-th of {@code futures} does. */
+  public static <T> List<Future<T>> asCompleted(List<? extends Future<T>> futures) {
+    List<io.vertx.core.Promise<T>> slots = new ArrayList<>(futures.size());
+    for (int i = 0; i < futures.size(); i++) {
+      slots.add(io.vertx.core.Promise.promise());
+    }
+    AtomicInteger next = new AtomicInteger();
+    for (Future<T> f : futures) {
+      f.onComplete(ar -> slots.get(next.getAndIncrement()).handle(ar));
+    }
+    return slots.stream().map(io.vertx.core.Promise::future).toList();
+  }
+
+  private static <R> Future<Settled<R>> settle(int index, ProxyWorker worker, Future<R> call) {
+    return call.transform(ar -> Future.succeededFuture(ar.succeeded()
+        ? Settled.of(index, worker.address(), ar.result())
+        : Settled.failed(index, worker.address(), ar.cause())));
+  }
+
+  /**
+   * Runs {@code function(ctx, item)} for every item, spread over the connected workers with at
+   * most {@link MapOptions#DEFAULT} items in flight per worker; the results in item order. The
+   * first item that fails fails the map with a {@link MapFailedException} naming its index; an item
+   * whose worker is lost goes to another worker.
+   */
+  public <A, R> Future<List<R>> map(List<A> items, RemoteFunction<A, R> function) {
+    return map(items, MapOptions.DEFAULT, function);
+  }
+
+  /** {@link #map(List, RemoteFunction)} for a function without the session, e.g. {@code PrimeCounter::countBelow}. */
+  public <A, R> Future<List<R>> map(List<A> items, Remote.Fn1<A, R> function) {
+    return map(items, MapOptions.DEFAULT, function);
+  }
+
+  /** {@link #map(List, RemoteFunction)} with other options (items in flight per worker). */
+  public <A, R> Future<List<R>> map(List<A> items, MapOptions options, RemoteFunction<A, R> function) {
+    return values(spread(items, options, false, (w, a) -> w.call(function, a)));
+  }
+
+  /** {@link #map(List, Remote.Fn1)} with other options (items in flight per worker). */
+  public <A, R> Future<List<R>> map(List<A> items, MapOptions options, Remote.Fn1<A, R> function) {
+    return values(spread(items, options, false, (w, a) -> w.call(function, a)));
+  }
+
+  /** Like {@link #map(List, MapOptions, RemoteFunction)}, but keeps every item's result or failure (never fails for one item). */
+  public <A, R> Future<List<Settled<R>>> mapSettled(List<A> items, MapOptions options, RemoteFunction<A, R> function) {
+    return spread(items, options, true, (w, a) -> w.call(function, a));
+  }
+
+  /** Like {@link #map(List, MapOptions, Remote.Fn1)}, but keeps every item's result or failure. */
+  public <A, R> Future<List<Settled<R>>> mapSettled(List<A> items, MapOptions options, Remote.Fn1<A, R> function) {
+    return spread(items, options, true, (w, a) -> w.call(function, a));
+  }
+
+  private <A, R> Future<List<Settled<R>>> spread(List<A> items, MapOptions options, boolean settle,
+      java.util.function.BiFunction<ProxyWorker, A, Future<R>> call) {
+    return ItemScheduler.run(workers(), ProxyWorker::isConnected, ProxyWorker::address, call, List.copyOf(items),
+        options.inFlightPerWorker(), settle);
+  }
+
+  private static <R> Future<List<R>> values(Future<List<Settled<R>>> settled) {
+    return settled.map(all -> {
+      List<R> out = new ArrayList<>(all.size());
+      all.forEach(s -> out.add(s.value()));
+      return out;
+    });
   }
 
   /** Runs {@code type.method(args)} on every worker; see {@link ProxyWorker#runMethod}. */
@@ -250,9 +368,13 @@ public final class Cluster implements AutoCloseable {
     });
   }
 
-  /** Closes every connection and the Vert.x instance; workers end these sessions. */
+  /**
+   * Closes every connection and the Vert.x instance and waits until they are closed; workers end
+   * these sessions (named ones after their keep time). Blocks, so never call it on an event loop.
+   */
   @Override
   public void close() {
+    EventLoopCheck.notOnEventLoop("Cluster.close()");
     List<Future<Void>> closing = workers().stream().map(ProxyWorker::close).toList();
     Future.join(closing).eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
   }

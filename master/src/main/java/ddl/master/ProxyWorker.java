@@ -38,10 +38,12 @@ public final class ProxyWorker {
   private final ClassLoader loader;
   private final CallOptions options;
   private final Duration defaultTimeout;
+  private final ConnectOptions connectOptions;
 
   private ProxyWorker(int index, Connection connection, ClassShipper shipper, ClassLoader loader,
-      CallOptions options, Duration defaultTimeout) {
+      CallOptions options, Duration defaultTimeout, ConnectOptions connectOptions) {
     this.index = index;
+    this.connectOptions = connectOptions;
     this.connection = connection;
     this.shipper = shipper;
     this.loader = loader;
@@ -54,25 +56,36 @@ public final class ProxyWorker {
    * and replies read with, the calling thread's context class loader.
    */
   public static Future<ProxyWorker> connect(Vertx vertx, ClusterConfig config, WorkerAddress address, int index) {
+    return connect(vertx, config, address, index, ConnectOptions.DEFAULT);
+  }
+
+  /** Like {@link #connect(Vertx, ClusterConfig, WorkerAddress, int)}, with a named session if {@code how} asks for one. */
+  public static Future<ProxyWorker> connect(Vertx vertx, ClusterConfig config, WorkerAddress address, int index,
+      ConnectOptions how) {
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     ClassLoader loader = context != null ? context : ProxyWorker.class.getClassLoader();
     PayloadCodec codec = new PayloadCodec(config.transport(), loader, ClassPolicy.APPLICATION);
-    return Connection.dial(vertx, address, config, Handshake.Role.MASTER, codec, null)
+    return Connection.dial(vertx, address, config, Handshake.Role.MASTER, how.session(), codec, null)
         .map(c -> {
           c.remoteFailures(e -> RemoteFailures.asUserException(e, loader));
           return new ProxyWorker(index, c, new ClassShipper(c, loader), loader, CallOptions.DEFAULT,
-              config.transport().callTimeout());
+              config.transport().callTimeout(), how);
         });
   }
 
   /** The same worker at another position in its cluster's list. */
   ProxyWorker renumbered(int newIndex) {
-    return new ProxyWorker(newIndex, connection, shipper, loader, options, defaultTimeout);
+    return new ProxyWorker(newIndex, connection, shipper, loader, options, defaultTimeout, connectOptions);
   }
 
   /** This worker with other call options (same connection and session). */
   public ProxyWorker with(CallOptions other) {
-    return new ProxyWorker(index, connection, shipper, loader, other, defaultTimeout);
+    return new ProxyWorker(index, connection, shipper, loader, other, defaultTimeout, connectOptions);
+  }
+
+  /** How this worker was connected (its session name, if any). */
+  public ConnectOptions connectOptions() {
+    return connectOptions;
   }
 
   /** The options calls through this proxy use. */

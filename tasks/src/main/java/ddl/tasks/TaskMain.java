@@ -22,6 +22,7 @@ public final class TaskMain {
     add("async-sgd", ddl.tasks.train.TaskAsyncSgd::run, "train the MLP with a parameter server (--staleness S)");
     add("evaluate", ddl.tasks.train.TaskEvaluate::run, "test accuracy and top-k predictions of a checkpoint");
     add("bench", TaskBench::run, "one table of transport and sync SGD figures, medians of --reps runs (scripts/bench)");
+    add("examples", ddl.tasks.examples.TaskExamples::run, "every kind of call against the workers, printing what each returned");
     add("export", TaskExport::run, "write a checkpoint as a NumPy .npz plus a JSON of its architecture");
   }
 
@@ -58,7 +59,7 @@ public final class TaskMain {
    * Runs a task body; prints expected failures as one clear line and exits: 2 for options or a
    * configuration the task cannot use, 1 for a task that failed (workers lost, refused, ...).
    */
-  static void run(Runnable body) {
+  public static void run(Runnable body) {
     System.setProperty("ai.djl.offline", "true");
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %5$s%6$s%n");

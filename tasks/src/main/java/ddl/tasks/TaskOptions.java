@@ -1,6 +1,7 @@
 package ddl.tasks;
 
 import ddl.master.Cluster;
+import ddl.master.ConnectOptions;
 import ddl.transport.ClusterConfig;
 import ddl.transport.cli.CommandLines;
 import ddl.transport.cli.Range;
@@ -53,8 +54,13 @@ public final class TaskOptions {
    * answer), or without that flag every worker of the config that answers.
    */
   public Cluster connect() {
+    return connect(ConnectOptions.DEFAULT);
+  }
+
+  /** Like {@link #connect()}, with options (a named session). */
+  public Cluster connect(ConnectOptions how) {
     ClusterConfig cluster = cluster();
-    return (workers != null ? Cluster.connectAll(cluster) : Cluster.connect(cluster)).await();
+    return (workers != null ? Cluster.connectAll(cluster, how) : Cluster.connect(cluster, how)).await();
   }
 
   /** Every flag given on the command line, as typed, for the run record. */

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param writeQueueMaxBytes bytes a connection queues for its socket before senders wait
  * @param runawayGrace how long a call that ignores being cancelled may keep running before the
  *     worker leaves (exit code 75) so that its supervisor restarts it
+ * @param sessionKeep how long a worker keeps a named session (one a master asked to keep across
+ *     connections) after its last connection closed; then its objects are closed and it is dropped
  */
 public record TransportConfig(
     long maxMessageBytes,
@@ -25,7 +27,8 @@ public record TransportConfig(
     Duration connectTimeout,
     Duration heartbeatInterval,
     int writeQueueMaxBytes,
-    Duration runawayGrace) {
+    Duration runawayGrace,
+    Duration sessionKeep) {
 
   /** The defaults used when config.yml leaves a key out. */
   public static TransportConfig defaults() {
@@ -38,18 +41,25 @@ public record TransportConfig(
         Duration.ofSeconds(10),
         Duration.ofSeconds(5),
         8 * 1024 * 1024,
+        Duration.ofSeconds(60),
         Duration.ofSeconds(60));
   }
 
   /** The same settings with another default call deadline. */
   public TransportConfig withCallTimeout(Duration timeout) {
     return new TransportConfig(maxMessageBytes, maxInFlight, compressThresholdBytes, compressionLevel, timeout,
-        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace);
+        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, sessionKeep);
+  }
+
+  /** The same settings with another keep time for named sessions. */
+  public TransportConfig withSessionKeep(Duration keep) {
+    return new TransportConfig(maxMessageBytes, maxInFlight, compressThresholdBytes, compressionLevel, callTimeout,
+        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, keep);
   }
 
   /** The same settings without compression (a message is never compressed, whatever its size). */
   public TransportConfig withoutCompression() {
     return new TransportConfig(maxMessageBytes, maxInFlight, Integer.MAX_VALUE, compressionLevel, callTimeout,
-        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace);
+        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, sessionKeep);
   }
 }

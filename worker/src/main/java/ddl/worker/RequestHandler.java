@@ -2,6 +2,7 @@ package ddl.worker;
 
 import ddl.transport.Remote;
 import ddl.transport.WorkerContext;
+import ddl.transport.wire.EventLoopCheck;
 import ddl.transport.wire.Messages;
 import ddl.transport.wire.Messages.DefineClasses;
 import ddl.transport.wire.Messages.HasClasses;
@@ -86,6 +87,7 @@ final class RequestHandler {
   };
 
   private static Object invoke(Session session, Invoke invoke) throws Exception {
+    EventLoopCheck.notOnEventLoop("a user call");
     Object function = invoke.function();
     Method sam = SAM.get(function.getClass());
     Object[] actual = arguments(session, sam.getParameterTypes(), invoke.target(), invoke.arguments(),
@@ -94,6 +96,7 @@ final class RequestHandler {
   }
 
   private static Object invokeMethod(Session session, InvokeMethod call) throws Exception {
+    EventLoopCheck.notOnEventLoop("a user call");
     Class<?> type = Class.forName(call.className(), true, session.loader());
     String[] names = call.parameterTypes() == null ? new String[0] : call.parameterTypes();
     Class<?>[] params = new Class<?>[names.length];

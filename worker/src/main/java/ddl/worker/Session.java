@@ -4,6 +4,7 @@ import ddl.transport.Peers;
 import ddl.transport.TransportConfig;
 import ddl.transport.WorkerContext;
 import ddl.transport.wire.ClassPolicy;
+import ddl.transport.wire.EventLoopCheck;
 import ddl.transport.wire.PayloadCodec;
 import ddl.worker.peer.Mailboxes;
 import ddl.worker.peer.PeerLinks;
@@ -18,14 +19,17 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What one master connection owns on a worker: its shipped classes, the codec that can read them,
- * its named objects and the mailboxes it opened. Closing it closes the objects (off the event loop)
- * and lets the loader go.
+ * What a master owns on a worker: its shipped classes, the codec that can read them, its named
+ * objects and the mailboxes it opened. A session lives as long as its connection, or, when the
+ * master named it, until {@code transport.session_keep_seconds} after its last connection closed
+ * (see {@link NamedSessions}). Closing it closes the objects (off the event loop) and lets the
+ * loader go.
  */
 final class Session implements WorkerContext, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Session.class.getName());
 
   private final String name;
+  private final String sessionName;
   private final String workerAddress;
   private final String device;
   private final TransportConfig transport;
@@ -34,9 +38,14 @@ final class Session implements WorkerContext, AutoCloseable {
   private volatile ShippedClassLoader loader;
   private volatile PayloadCodec codec;
 
-  Session(String name, String workerAddress, String device, TransportConfig transport, Mailboxes mailboxes,
-      PeerLinks links) {
+  /**
+   * @param name for logs and the loader's name
+   * @param sessionName the name the master asked for, or null for a session of one connection
+   */
+  Session(String name, String sessionName, String workerAddress, String device, TransportConfig transport,
+      Mailboxes mailboxes, PeerLinks links) {
     this.name = name;
+    this.sessionName = sessionName;
     this.workerAddress = workerAddress;
     this.device = device;
     this.transport = transport;
@@ -52,6 +61,11 @@ final class Session implements WorkerContext, AutoCloseable {
 
   String name() {
     return name;
+  }
+
+  /** The name the master asked for, or null if the session ends with its connection. */
+  String sessionName() {
+    return sessionName;
   }
 
   ShippedClassLoader loader() {
@@ -149,6 +163,7 @@ final class Session implements WorkerContext, AutoCloseable {
 
   private void closeQuietly(String key, Object value) {
     if (value instanceof AutoCloseable closeable) {
+      EventLoopCheck.notOnEventLoop("closing the session object '" + key + "' (user code)");
       try {
         closeable.close();
       } catch (Exception e) {

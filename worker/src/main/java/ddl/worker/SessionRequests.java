@@ -111,14 +111,17 @@ final class SessionRequests implements Connection.Inbound {
     }
   }
 
-  /** The master is gone: stop its calls, then close its session's objects (off the event loop). */
+  /**
+   * The master is gone: stop its calls, then close its session's objects (off the event loop), or
+   * keep a named session for its keep time.
+   */
   @Override
   public void closed(Connection connection) {
     for (RunningCall call : running.values()) {
       call.cancel();
       server.runaways().watch(call);
     }
-    Thread.ofVirtual().name("ddl-close-" + session.name()).start(() -> server.closeSession(session));
+    Thread.ofVirtual().name("ddl-close-" + session.name()).start(() -> server.connectionEnded(session, connection));
   }
 
   private static String describe(Messages.Invoke invoke) {

@@ -50,6 +50,7 @@ public final class WorkerServer {
   private final PeerLinks peerLinks;
   private final PayloadCodec peerCodec;
   private final Runaways runaways;
+  private final NamedSessions named;
   private volatile boolean shuttingDown;
   private volatile long lastFloodWarning;
   private NetServer netServer;
@@ -70,6 +71,7 @@ public final class WorkerServer {
     this.peerLinks = new PeerLinks(vertx, config);
     this.peerCodec = new PayloadCodec(config.transport(), WorkerServer.class.getClassLoader(), ClassPolicy.REGISTERED_ONLY);
     this.userThreads = new UserThreads();
+    this.named = new NamedSessions(vertx, config.transport().sessionKeep().toMillis(), this::closeSession);
     this.runaways = new Runaways(address.toString(), config.transport().runawayGrace().toNanos(), counters,
         userThreads, () -> close().onComplete(ar -> onStopped.accept(Runaways.EXIT_CODE)));
   }
@@ -107,15 +109,26 @@ public final class WorkerServer {
   /** Opens a session for each authenticated master, mailbox access for each authenticated worker. */
   private final class Acceptor implements Connection.Acceptor {
     @Override
-    public Connection.Endpoint authenticated(Connection connection, Handshake.Role role) {
+    public Connection.Endpoint authenticated(Connection connection, Handshake.Role role, String sessionName) {
       handshaking.decrementAndGet();
       connections.add(connection);
       if (role == Handshake.Role.PEER) {
         LOG.fine(() -> "worker " + address + ": " + connection.peerName() + " connected");
         return new Connection.Endpoint(peerCodec, new PeerRequests(mailboxes));
       }
-      Session session = openSession(connection.peerAddress());
-      LOG.info("worker " + address + ": " + connection.peerName() + " authenticated, " + session.name() + " open");
+      Session session;
+      if (sessionName == null) {
+        session = openSession(connection.peerAddress(), null);
+        LOG.info("worker " + address + ": " + connection.peerName() + " authenticated, " + session.name() + " open");
+      } else {
+        boolean[] made = {false};
+        session = named.attach(sessionName, connection, () -> {
+          made[0] = true;
+          return openSession(connection.peerAddress(), sessionName);
+        });
+        LOG.info("worker " + address + ": " + connection.peerName() + " authenticated, " + session.name()
+            + (made[0] ? " open" : " resumed"));
+      }
       return new Connection.Endpoint(session.codec(), new SessionRequests(WorkerServer.this, session, internal,
           userThreads));
     }
@@ -159,10 +172,24 @@ public final class WorkerServer {
     return shuttingDown;
   }
 
-  private Session openSession(String peer) {
+  private Session openSession(String peer, String sessionName) {
     counters.sessions.incrementAndGet();
-    return new Session("session-" + sessionNumbers.incrementAndGet() + "@" + peer, address(), device,
-        config.transport(), mailboxes, peerLinks);
+    String name = sessionName == null ? "session-" + sessionNumbers.incrementAndGet() + "@" + peer
+        : "session-named-" + sessionName;
+    return new Session(name, sessionName, address(), device, config.transport(), mailboxes, peerLinks);
+  }
+
+  /**
+   * A master connection ended (its calls are cancelled already): a session of that connection
+   * closes now, a named one is kept for {@code transport.session_keep_seconds} unless another
+   * connection took it over. Runs off the event loop.
+   */
+  void connectionEnded(Session session, Connection connection) {
+    if (session.sessionName() != null) {
+      named.detached(session, connection);
+    } else {
+      closeSession(session);
+    }
   }
 
   /** Closes a session's objects; called off the event loop. */
@@ -221,6 +248,9 @@ public final class WorkerServer {
     connections.forEach(Connection::close);
     peerLinks.close();
     userThreads.shutdownNow();
+    for (Session s : named.drain()) {
+      internal.execute(() -> closeSession(s));
+    }
     internal.shutdown();
     return netServer == null ? Future.succeededFuture() : netServer.close();
   }

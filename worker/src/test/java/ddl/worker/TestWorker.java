@@ -40,7 +40,12 @@ final class TestWorker implements AutoCloseable {
   }
 
   Connection client(ClusterConfig with) {
-    return Connection.dial(vertx, address, with, Handshake.Role.MASTER,
+    return client(with, null);
+  }
+
+  /** A master connection asking for the named session {@code session} (null: its own). */
+  Connection client(ClusterConfig with, String session) {
+    return Connection.dial(vertx, address, with, Handshake.Role.MASTER, session,
         new PayloadCodec(with.transport(), getClass().getClassLoader(), ClassPolicy.APPLICATION), null).await();
   }
 

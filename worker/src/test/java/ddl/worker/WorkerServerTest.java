@@ -23,6 +23,7 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,15 +37,16 @@ class WorkerServerTest {
   }
 
   @Test
-  void repliesArriveOutOfOrderAndPingIsNotDelayedByALongCall() {
+  void repliesArriveOutOfOrderAndPingIsNotDelayedByALongCall() throws Exception {
     Connection client = worker.client();
-    Future<String> slow = client.call(sleep(800), T);
-    long start = System.nanoTime();
-    client.call(new Messages.Ping(1), T).await();
-    long pingMillis = (System.nanoTime() - start) / 1_000_000;
-    assertTrue(!slow.isComplete(), "the ping's reply overtook the slow call's");
-    assertTrue(pingMillis < 700, "ping took " + pingMillis + " ms while a long call ran");
-    assertEquals("slept 800", slow.await());
+    Probe.started = new CountDownLatch(1);
+    Probe.release = new CountDownLatch(1);
+    Future<Integer> blocked = client.call(block(5), T);
+    Probe.started.await();
+    client.call(new Messages.Ping(1), T).await(); // answered while the call holds its thread
+    assertTrue(!blocked.isComplete(), "the ping's reply overtook the blocked call's");
+    Probe.release.countDown();
+    assertEquals(5, blocked.await());
     client.close().await();
   }
 
@@ -150,6 +152,40 @@ class WorkerServerTest {
   }
 
   @Test
+  void aMasterOfAnotherWireContractIsRefusedNamingBothVersions() throws Exception {
+    try (RawMaster raw = new RawMaster(worker.port())) {
+      raw.read(); // HELLO
+      byte[] other = "0.0-other".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      io.netty.buffer.ByteBuf auth = io.netty.buffer.Unpooled.buffer();
+      auth.writeByte(1); // master
+      auth.writeBytes(new byte[Handshake.NONCE_BYTES + Handshake.PROOF_BYTES]);
+      auth.writeBytes(java.util.HexFormat.of().parseHex("0123456789abcdef"));
+      auth.writeByte(other.length).writeBytes(other).writeByte(0);
+      raw.send(RawMaster.frame(FrameKind.AUTH, 0, io.netty.buffer.ByteBufUtil.getBytes(auth)));
+      Frame refused = raw.read();
+      assertEquals(FrameKind.REFUSED, refused.kind());
+      String why = refused.payload().toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(why.contains("DDL 0.0-other (wire contract 0123456789abcdef)"), why);
+      assertTrue(why.contains("worker " + worker.address + " DDL " + ddl.transport.wire.WireContract.version()
+          + " (wire contract " + ddl.transport.wire.WireContract.fingerprint() + ")"), why);
+      assertTrue(raw.closedByPeer());
+    }
+  }
+
+  @Test
+  void aDialerThatNeverAuthenticatesIsClosedAfterTheConnectTimeout() throws Exception {
+    worker.close();
+    TransportConfig d = TransportConfig.defaults();
+    worker = new TestWorker(new TransportConfig(d.maxMessageBytes(), d.maxInFlight(), d.compressThresholdBytes(),
+        d.compressionLevel(), d.callTimeout(), Duration.ofSeconds(1), d.heartbeatInterval(), d.writeQueueMaxBytes(),
+        d.runawayGrace(), d.sessionKeep()));
+    try (RawMaster silent = new RawMaster(worker.port())) {
+      assertEquals(FrameKind.HELLO, silent.read().kind());
+      assertTrue(silent.closedByPeer(5000), "a dialer silent past connect_timeout_seconds is closed");
+    }
+  }
+
+  @Test
   void oversizedPreAuthFrameClosesTheConnection() throws Exception {
     try (RawMaster raw = new RawMaster(worker.port())) {
       raw.read();
@@ -200,13 +236,17 @@ class WorkerServerTest {
     // The client's own limit is higher, so the worker sees the excess.
     Connection client = worker.client(new ClusterConfig(worker.config.source(), worker.config.workers(),
         TestWorker.SECRET, withLimits(100), worker.config.tls()));
+    Probe.release = new CountDownLatch(1);
     List<Future<Object>> calls = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      calls.add(client.call(sleep(300), T));
+      calls.add(client.call(block(i), T));
     }
+    // The first three hold their slots until released, so the other five are refused.
+    Future.join(calls.subList(3, 8)).otherwiseEmpty().await();
+    Probe.release.countDown();
     Future.join(calls).otherwiseEmpty().await();
     long refused = calls.stream().filter(Future::failed).count();
-    assertTrue(refused >= 5, refused + " refused");
+    assertEquals(5, refused, refused + " refused");
     RemoteException e = (RemoteException) calls.stream().filter(Future::failed).findFirst().orElseThrow().cause();
     assertTrue(e.remoteMessage().contains("max_in_flight"), e.remoteMessage());
     assertInstanceOf(Messages.Ping.class, client.call(new Messages.Ping(9), T).await());
@@ -215,22 +255,22 @@ class WorkerServerTest {
   @Test
   void callWithoutReplyTimesOutNamingTheWorker() {
     Connection client = worker.client();
+    Probe.release = new CountDownLatch(1); // never released
     CallTimeoutException e = assertThrows(CallTimeoutException.class, () -> client.call(
-        sleep(2000), CallOptions.timeout(Duration.ofMillis(300))).await());
+        block(2), CallOptions.timeout(Duration.ofMillis(300))).await());
     assertTrue(e.getMessage().contains(worker.address.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("sleepThenAnswer"), e.getMessage());
+    assertTrue(e.getMessage().contains("block"), e.getMessage());
   }
 
   @Test
   void callPastItsDeadlineIsInterruptedOnTheWorker() throws Exception {
     Connection client = worker.client();
-    int before = Probe.INTERRUPTED.get();
-    assertThrows(CallTimeoutException.class, () -> client.call(sleep(10_000), CallOptions.timeout(Duration.ofMillis(200))).await());
-    long deadline = System.nanoTime() + 3_000_000_000L;
-    while (Probe.INTERRUPTED.get() == before && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertEquals(before + 1, Probe.INTERRUPTED.get(), "the worker stopped the call the master gave up on");
+    Probe.release = new CountDownLatch(1); // never released: only an interrupt ends the call
+    Probe.interrupted = new CountDownLatch(1);
+    assertThrows(CallTimeoutException.class, () -> client.call(block(1), CallOptions.timeout(Duration.ofMillis(200)))
+        .await());
+    assertTrue(Probe.interrupted.await(10, java.util.concurrent.TimeUnit.SECONDS),
+        "the worker stopped the call the master gave up on");
   }
 
   @Test
@@ -271,7 +311,7 @@ class WorkerServerTest {
     TransportConfig d = TransportConfig.defaults();
     worker = new TestWorker(new TransportConfig(d.maxMessageBytes(), d.maxInFlight(), d.compressThresholdBytes(),
         d.compressionLevel(), d.callTimeout(), d.connectTimeout(), Duration.ofSeconds(1), d.writeQueueMaxBytes(),
-        d.runawayGrace()));
+        d.runawayGrace(), d.sessionKeep()));
     try (RawMaster silent = RawMaster.authenticated(worker.port(), TestWorker.SECRET)) {
       assertTrue(silent.closedByPeer(8000), "a master that sends nothing is dropped after 3 heartbeat intervals");
     }
@@ -280,11 +320,11 @@ class WorkerServerTest {
   private static TransportConfig withLimits(int maxInFlight) {
     TransportConfig d = TransportConfig.defaults();
     return new TransportConfig(d.maxMessageBytes(), maxInFlight, d.compressThresholdBytes(), d.compressionLevel(),
-        d.callTimeout(), d.connectTimeout(), d.heartbeatInterval(), d.writeQueueMaxBytes(), d.runawayGrace());
+        d.callTimeout(), d.connectTimeout(), d.heartbeatInterval(), d.writeQueueMaxBytes(), d.runawayGrace(),
+        d.sessionKeep());
   }
 
-  private static Messages.InvokeMethod sleep(int millis) {
-    return new Messages.InvokeMethod(Probe.class.getName(), "sleepThenAnswer", new String[] {"int"},
-        new Object[] {millis}, null);
+  private static Messages.InvokeMethod block(int n) {
+    return new Messages.InvokeMethod(Probe.class.getName(), "block", new String[] {"int"}, new Object[] {n}, null);
   }
 }

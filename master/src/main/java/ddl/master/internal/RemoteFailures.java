@@ -7,14 +7,14 @@ import java.lang.reflect.Constructor;
  * Rethrows a worker's exception as its own class when the master has that class (the user's own
  * exception types, which were shipped from here): its message and the worker's stack, with the
  * {@link RemoteException} (which names the worker and the call site) as a suppressed exception.
- * JDK and DDL exceptions stay {@link RemoteException}s.
+ * JDK exceptions and DDL's own (transport, worker, master) stay {@link RemoteException}s.
  */
 public final class RemoteFailures {
   private RemoteFailures() {}
 
   public static Throwable asUserException(Throwable failure, ClassLoader loader) {
     if (!(failure instanceof RemoteException remote) || !ClassShipper.shippable(remote.remoteClassName())
-        || remote.remoteClassName().startsWith("ddl.")) {
+        || remote.remoteClassName().startsWith("ddl.worker.") || remote.remoteClassName().startsWith("ddl.master.")) {
       return failure;
     }
     try {

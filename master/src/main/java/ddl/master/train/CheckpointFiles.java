@@ -7,13 +7,11 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,7 +25,8 @@ import java.util.stream.Stream;
 /**
  * Reads and writes {@link Checkpoint}s as {@code <dir>/<task>-epoch<NNN>.ckpt}: a small binary
  * format (magic {@code DDLCKPT1}, settings, tensors as little-endian floats, epoch history),
- * written to a temporary file first and then moved into place.
+ * written to a temporary file, flushed to the disk, renamed into place, and the directory flushed
+ * (see {@link DurableFiles}): a crash leaves the previous checkpoint or the whole new one.
  */
 public final class CheckpointFiles {
   private static final String MAGIC = "DDLCKPT1";
@@ -37,15 +36,18 @@ public final class CheckpointFiles {
 
   /** Writes the checkpoint under {@code dir} and returns its path. */
   public static Path save(Path dir, Checkpoint c) {
+    return save(dir, c, DurableFiles.Sync.DISK);
+  }
+
+  static Path save(Path dir, Checkpoint c, DurableFiles.Sync sync) {
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve(String.format("%s-epoch%03d.ckpt", c.task(), c.epochsDone()));
-      Path tmp = dir.resolve(file.getFileName() + ".tmp");
-      try (OutputStream os = Files.newOutputStream(tmp);
-          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16))) {
+      DurableFiles.write(file, os -> {
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
         write(out, c);
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        out.flush();
+      }, sync);
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write a checkpoint under " + dir.toAbsolutePath() + ": " + e.getMessage(),

@@ -23,6 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Lost, silent and slow peers: every future completes, naming the worker and the call site. */
 class ConnectionFaultsTest {
   private static final String FAST_HEARTBEAT = "transport: {heartbeat_seconds: 1, call_timeout_seconds: 120}\n";
+  /**
+   * For tests that do not wait for a silence: the default heartbeat, so that a freshly started
+   * worker on a loaded machine is not taken for a silent one while it defines the first classes.
+   */
+  private static final String NORMAL = "transport: {call_timeout_seconds: 120}\n";
   @TempDir
   Path dir;
 
@@ -39,15 +44,17 @@ class ConnectionFaultsTest {
 
   @Test
   void workerKilledDuringACallFailsItPromptlyNamingTheWorkerAndCallSite() throws Exception {
-    try (WorkerProcesses workers = WorkerProcesses.start(1, dir, FAST_HEARTBEAT);
+    try (WorkerProcesses workers = WorkerProcesses.start(1, dir, NORMAL);
         Cluster cluster = Cluster.connect(workers.config()).await()) {
       ProxyWorker worker = cluster.worker(0);
       worker.call(ctx -> 1).await();
+      String started = dir.resolve("started").toString();
       Future<Integer> longCall = worker.call(ctx -> {
+        java.nio.file.Files.writeString(Path.of(started), "running");
         Thread.sleep(60_000);
         return 1;
       });
-      Thread.sleep(300);
+      assertTrue(CloseMarker.awaitFile(Path.of(started)), "the call started"); // waits for the file
       long start = System.nanoTime();
       workers.process(0).destroyForcibly().waitFor();
       Throwable e = failure(longCall);
@@ -100,7 +107,7 @@ class ConnectionFaultsTest {
 
   @Test
   void perCallDeadlineOverridesTheDefault() throws Exception {
-    try (WorkerProcesses workers = WorkerProcesses.start(1, dir, FAST_HEARTBEAT);
+    try (WorkerProcesses workers = WorkerProcesses.start(1, dir, NORMAL);
         Cluster cluster = Cluster.connect(workers.config()).await()) {
       Throwable e = failure(cluster.worker(0).with(CallOptions.timeout(Duration.ofMillis(400))).call(ctx -> {
         Thread.sleep(5000);
@@ -113,25 +120,16 @@ class ConnectionFaultsTest {
   }
 
   @Test
-  void masterLossDropsItsSessionFreesItsMemoryAndTheWorkerServesNewMasters() throws Exception {
-    try (WorkerProcesses workers = WorkerProcesses.start(1, dir, FAST_HEARTBEAT)) {
-      long heapBefore;
+  void masterLossDropsItsSessionClosesItsObjectsAndTheWorkerServesNewMasters() throws Exception {
+    try (WorkerProcesses workers = WorkerProcesses.start(1, dir, NORMAL)) {
+      Path closed = dir.resolve("model-closed");
       try (Cluster observer = Cluster.connect(workers.config()).await()) {
-        heapBefore = HeapProbe.usedAfterGc(observer.worker(0));
         Cluster doomed = Cluster.connect(workers.config()).await();
-        doomed.worker(0).call(ctx -> {
-          ctx.put("big", new float[64 * 1024 * 1024 / 4]);
-          return true;
-        }).await();
-        assertTrue(HeapProbe.usedAfterGc(observer.worker(0)) > heapBefore + 48L * 1024 * 1024);
+        doomed.worker(0).put("model", new CloseMarker(closed.toString())).await();
+        assertEquals(2, observer.worker(0).stats().await().sessions());
         doomed.close(); // the master goes away
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (observer.worker(0).stats().await().sessions() > 1 && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-        }
+        assertTrue(CloseMarker.awaitFile(closed), "the lost master's session objects were closed");
         assertEquals(1, observer.worker(0).stats().await().sessions());
-        long heapAfter = HeapProbe.usedAfterGc(observer.worker(0));
-        assertTrue(heapAfter < heapBefore + 16L * 1024 * 1024, "heap " + heapBefore + " -> " + heapAfter);
       }
       try (Cluster next = Cluster.connect(workers.config()).await()) {
         assertEquals(3, next.worker(0).call(ctx -> 3).await());

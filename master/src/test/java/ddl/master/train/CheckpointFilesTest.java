@@ -41,6 +41,24 @@ class CheckpointFilesTest {
   }
 
   @Test
+  void theFileIsFlushedBeforeTheRenameAndTheDirectoryAfterIt() throws Exception {
+    List<String> events = new java.util.ArrayList<>();
+    Path target = dir.resolve("sync-sgd-epoch004.ckpt");
+    Path file = CheckpointFiles.save(dir, checkpoint("sync-sgd", 4), (path, channel) -> {
+      channel.force(true);
+      if (Files.isDirectory(path)) {
+        events.add("dir synced, target " + (Files.exists(target) ? "in place" : "missing"));
+      } else {
+        events.add("file synced, " + channel.size() + " bytes, target " + (Files.exists(target) ? "in place"
+            : "missing"));
+      }
+    });
+    long size = Files.size(file);
+    assertEquals(List.of("file synced, " + size + " bytes, target missing", "dir synced, target in place"), events);
+    assertTrue(Files.notExists(dir.resolve("sync-sgd-epoch004.ckpt.tmp")));
+  }
+
+  @Test
   void latestPicksTheMostEpochsOfThatTask() throws Exception {
     CheckpointFiles.save(dir, checkpoint("sync-sgd", 2));
     CheckpointFiles.save(dir, checkpoint("sync-sgd", 10));

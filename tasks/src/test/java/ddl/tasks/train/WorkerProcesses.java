@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * ports, with a config file listing them; their logs go to {@code target/worker-logs}. Close it to
  * stop them.
  */
-final class WorkerProcesses implements AutoCloseable {
+public final class WorkerProcesses implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final List<Path> logs = new ArrayList<>();
   private final Path config;
@@ -25,7 +25,7 @@ final class WorkerProcesses implements AutoCloseable {
   }
 
   /** Starts {@code n} workers and waits until each accepts connections. */
-  static WorkerProcesses start(int n, Path dir) throws IOException, InterruptedException {
+  public static WorkerProcesses start(int n, Path dir) throws IOException, InterruptedException {
     Path jar = Path.of("..", "worker", "target", "ddl-worker.jar").toAbsolutePath().normalize();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing; build it first (mvn -o package -DskipTests, "
@@ -85,7 +85,7 @@ final class WorkerProcesses implements AutoCloseable {
   }
 
   /** The config file listing the workers. */
-  Path config() {
+  public Path config() {
     return config;
   }
 

@@ -61,8 +61,11 @@ public final class Connection {
 
   /** Decides, once a dialer has authenticated, what it may do on this side. */
   public interface Acceptor {
-    /** The codec and request handler for an authenticated dialer; throw a {@link Handshake.Refusal} to refuse it. */
-    Endpoint authenticated(Connection connection, Handshake.Role role);
+    /**
+     * The codec and request handler for an authenticated dialer; throw a {@link Handshake.Refusal}
+     * to refuse it. {@code session} is the named session a master asks for, or null.
+     */
+    Endpoint authenticated(Connection connection, Handshake.Role role, String session);
 
     /** The connection ended, before or after authenticating. */
     void ended(Connection connection, boolean authenticated);
@@ -148,6 +151,15 @@ public final class Connection {
    */
   public static Future<Connection> dial(Vertx vertx, WorkerAddress address, ClusterConfig config,
       Handshake.Role role, PayloadCodec codec, Inbound inbound) {
+    return dial(vertx, address, config, role, null, codec, inbound);
+  }
+
+  /**
+   * Like {@link #dial(Vertx, WorkerAddress, ClusterConfig, Handshake.Role, PayloadCodec, Inbound)},
+   * asking the worker for the named session {@code session} (kept across connections), or null.
+   */
+  public static Future<Connection> dial(Vertx vertx, WorkerAddress address, ClusterConfig config,
+      Handshake.Role role, String session, PayloadCodec codec, Inbound inbound) {
     TransportConfig t = config.transport();
     NetClientOptions options = new NetClientOptions()
         .setTcpNoDelay(true)
@@ -172,7 +184,7 @@ public final class Connection {
       c.inbound = inbound;
       c.role = role;
       c.closed.future().onComplete(x -> client.close());
-      c.dialHandshake(new Handshake.Dialer(config.secret(), address.toString(), role), ready);
+      c.dialHandshake(new Handshake.Dialer(config.secret(), address.toString(), role, session), ready);
     }));
     return ready.future();
   }
@@ -238,7 +250,7 @@ public final class Connection {
         }
         Handshake.Listener.Accepted accepted = listener.onAuth(frame.payload());
         role = accepted.role();
-        Endpoint endpoint = acceptor.authenticated(this, role);
+        Endpoint endpoint = acceptor.authenticated(this, role, accepted.session());
         codec = endpoint.codec();
         inbound = endpoint.inbound();
         vertx.cancelTimer(timer);

@@ -14,7 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
  * The challenge-response that opens every connection, before any other frame:
  * <ol>
  *   <li>listener: {@code HELLO(nonceL, contract)}</li>
- *   <li>dialer: {@code AUTH(role, nonceD, HMAC(secret, role | listener | contract | nonceL | nonceD), contract)}</li>
+ *   <li>dialer: {@code AUTH(role, nonceD, HMAC(secret, role+session | listener | contract | nonceL | nonceD), contract,
+ *       session)}</li>
  *   <li>listener: {@code AUTH_OK(HMAC(secret, "worker" | listener | contract | nonceD | nonceL))}</li>
  * </ol>
  * where {@code listener} is the worker's {@code host:port} as config.yml lists it, {@code role} is
@@ -22,6 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
  * {@link WireContract} fingerprint with the DDL version. Fresh nonces on both sides make a recorded
  * handshake useless on another connection; the address makes a proof meant for one worker useless
  * on another; a contract mismatch is reported with both versions before any payload is decoded.
+ * {@code session} is the name of a session the master asks to keep across connections (empty for
+ * one that ends with the connection); it is part of the proof, so nobody can splice another name in.
  * A listener that refuses says why in a {@code REFUSED} frame, then closes.
  */
 public final class Handshake {
@@ -31,6 +34,10 @@ public final class Handshake {
   public static final int PROOF_BYTES = 32;
   private static final int FINGERPRINT_BYTES = 8;
   private static final int MAX_VERSION_BYTES = 40;
+  /** Longest session name. */
+  public static final int MAX_SESSION_NAME = 64;
+  private static final java.util.regex.Pattern SESSION_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,"
+      + MAX_SESSION_NAME + "}");
   /** Largest payload before authentication (a REFUSED reason is cut to fit). */
   public static final int MAX_PAYLOAD = 256;
   /** The largest frame accepted before the peer has authenticated. */
@@ -113,15 +120,31 @@ public final class Handshake {
     out.writeBytes(version, 0, n);
   }
 
-  /** The peer's contract, or null if the bytes are malformed. */
-  private static String[] readContract(ByteBuf in) {
+  /**
+   * Checks a session name: 1 to {@value #MAX_SESSION_NAME} letters, digits, dots, dashes or
+   * underscores. Returns it.
+   */
+  public static String checkSessionName(String name) {
+    if (name == null || !SESSION_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("a session name has 1 to " + MAX_SESSION_NAME
+          + " letters, digits, '.', '-' or '_'; '" + name + "' does not");
+    }
+    return name;
+  }
+
+  private static String proofRole(Role role, String session) {
+    return session == null ? role.label : role.label + "/session=" + session;
+  }
+
+  /** The peer's contract, or null if the bytes are malformed; {@code exact}: nothing may follow it. */
+  private static String[] readContract(ByteBuf in, boolean exact) {
     if (in.readableBytes() < FINGERPRINT_BYTES + 1) {
       return null;
     }
     byte[] fp = new byte[FINGERPRINT_BYTES];
     in.readBytes(fp);
     int n = in.readUnsignedByte();
-    if (n > MAX_VERSION_BYTES || in.readableBytes() != n) {
+    if (n > MAX_VERSION_BYTES || in.readableBytes() < n || (exact && in.readableBytes() != n)) {
       return null;
     }
     byte[] version = new byte[n];
@@ -140,13 +163,20 @@ public final class Handshake {
     private final String secret;
     private final String listener;
     private final Role role;
+    private final String session;
     private final byte[] nonce = nonce();
     private byte[] listenerNonce;
 
     public Dialer(String secret, String listener, Role role) {
+      this(secret, listener, role, null);
+    }
+
+    /** A dialer that asks for the named session {@code session} (null: a session for this connection only). */
+    public Dialer(String secret, String listener, Role role, String session) {
       this.secret = secret;
       this.listener = listener;
       this.role = role;
+      this.session = session == null ? null : checkSessionName(session);
     }
 
     /** The answer to the listener's HELLO: an AUTH payload. */
@@ -156,7 +186,7 @@ public final class Handshake {
       }
       listenerNonce = new byte[NONCE_BYTES];
       hello.readBytes(listenerNonce);
-      String[] contract = readContract(hello);
+      String[] contract = readContract(hello, true);
       if (contract == null) {
         throw new AuthenticationException("worker " + listener + " sent a malformed greeting; is it a DDL worker"
             + " of the same version (this side runs " + WireContract.version() + ")?");
@@ -167,8 +197,11 @@ public final class Handshake {
       ByteBuf auth = io.netty.buffer.Unpooled.buffer(MAX_PAYLOAD);
       auth.writeByte(role.code);
       auth.writeBytes(nonce);
-      auth.writeBytes(proof(secret, role.label, listener, listenerNonce, nonce));
+      auth.writeBytes(proof(secret, proofRole(role, session), listener, listenerNonce, nonce));
       writeContract(auth);
+      byte[] name = session == null ? new byte[0] : session.getBytes(StandardCharsets.US_ASCII);
+      auth.writeByte(name.length);
+      auth.writeBytes(name);
       return auth;
     }
 
@@ -205,8 +238,8 @@ public final class Handshake {
       return hello;
     }
 
-    /** What an accepted AUTH gives: the dialer's role and the AUTH_OK payload. */
-    public record Accepted(Role role, ByteBuf answer) {}
+    /** What an accepted AUTH gives: the dialer's role, the session it asks for (or null) and the AUTH_OK payload. */
+    public record Accepted(Role role, String session, ByteBuf answer) {}
 
     /** Checks the dialer's AUTH; a {@link Refusal} says why it is refused. */
     public Accepted onAuth(ByteBuf auth) {
@@ -218,19 +251,38 @@ public final class Handshake {
       auth.readBytes(dialerNonce);
       byte[] proof = new byte[PROOF_BYTES];
       auth.readBytes(proof);
-      String[] contract = readContract(auth);
+      String[] contract = readContract(auth, false);
       if (role == null || contract == null) {
         throw new Refusal("malformed handshake");
       }
       if (!contract[0].equals(WireContract.fingerprint())) {
         throw new Refusal(mismatch("the master", contract).replace("this side", "worker " + self));
       }
-      if (!matches(proof(secret, role.label, self, nonce, dialerNonce), proof)) {
+      String session = readSession(auth);
+      if (!matches(proof(secret, proofRole(role, session), self, nonce, dialerNonce), proof)) {
         throw new Refusal("wrong secret: worker " + self + " was started with another one; use the same secret"
             + " everywhere (config.yml key 'secret', or DDL_SECRET)");
       }
       ByteBuf answer = io.netty.buffer.Unpooled.wrappedBuffer(proof(secret, "worker", self, dialerNonce, nonce));
-      return new Accepted(role, answer);
+      return new Accepted(role, session, answer);
+    }
+
+    private static String readSession(ByteBuf auth) {
+      if (auth.readableBytes() < 1) {
+        throw new Refusal("malformed handshake");
+      }
+      int n = auth.readUnsignedByte();
+      if (n > MAX_SESSION_NAME || auth.readableBytes() != n) {
+        throw new Refusal("malformed handshake");
+      }
+      if (n == 0) {
+        return null;
+      }
+      String name = auth.readCharSequence(n, StandardCharsets.US_ASCII).toString();
+      if (!SESSION_NAME.matcher(name).matches()) {
+        throw new Refusal("malformed session name");
+      }
+      return name;
     }
   }
 

@@ -30,6 +30,8 @@ public final class WireContract {
   /** One registration: a number, the name that stands for the class in the fingerprint, the class and its serializer. */
   record Entry(int id, String name, Class<?> type, Function<Kryo, Serializer<?>> serializer) {}
 
+  /** The handshake's layout (see {@link Handshake}); 2 added the session name. */
+  static final int HANDSHAKE_VERSION = 2;
   private static final List<Entry> ENTRIES = entries();
   private static final String FINGERPRINT = fingerprintOf(ENTRIES);
 
@@ -190,7 +192,7 @@ public final class WireContract {
     }
   }
 
-  /** 16 hex digits that change whenever the table, Kryo's own numbering or the frame version changes. */
+  /** 16 hex digits that change whenever the table, Kryo's own numbering, the frame or the handshake layout changes. */
   public static String fingerprint() {
     return FINGERPRINT;
   }
@@ -201,7 +203,7 @@ public final class WireContract {
   }
 
   private static String fingerprintOf(List<Entry> entries) {
-    StringBuilder text = new StringBuilder("frame " + Frame.VERSION + "\n");
+    StringBuilder text = new StringBuilder("frame " + Frame.VERSION + "\nhandshake " + HANDSHAKE_VERSION + "\n");
     Kryo plain = new Kryo();
     for (int id = 0; id < 10; id++) {
       var registration = plain.getRegistration(id);
