@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,6 +22,17 @@ public final class Observability {
   /** The content type of the Prometheus text exposition format. */
   public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
+  /**
+   * vertx-micrometer-metrics registers some gauges once per client it sees and Micrometer warns at
+   * the second registration; that is expected, so only errors of that logger are shown.
+   */
+  private static final java.util.logging.Logger METER_REGISTRY_LOG =
+      java.util.logging.Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+
+  static {
+    METER_REGISTRY_LOG.setLevel(java.util.logging.Level.SEVERE);
+  }
+
   private Observability() {}
 
   /** A fresh registry; our own meters are named {@code ddl.*} and come out as {@code ddl_*}. */
@@ -31,7 +43,10 @@ public final class Observability {
   /** A Vert.x whose metrics (HTTP, TCP, event bus, pools) and the JVM's go to {@code registry}. */
   public static Vertx vertx(PrometheusMeterRegistry registry) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true);
-    return Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
+    // No file caching: static resources are read from the classpath, never unpacked into ./.vertx.
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics)
+        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false));
+    return Vertx.builder().with(options)
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
 
