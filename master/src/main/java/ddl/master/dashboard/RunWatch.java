@@ -33,6 +33,7 @@ final class RunWatch {
   private RunState current;
   private boolean firstPass = true;
 
+  /** {@code metrics} may be null (nothing is counted). */
   RunWatch(Path dir, RunMetrics metrics) {
     this.dir = dir;
     this.metrics = metrics;
@@ -70,18 +71,20 @@ final class RunWatch {
       if (point != null) {
         added.add(point);
       }
-      if (!firstPass) {
+      if (!firstPass && metrics != null) {
         metrics.observe(event, current);
       }
     }
     firstPass = false;
-    if (any) {
-      metrics.update(current);
-      changed.accept(added, current);
-    } else if ("running".equals(current.status) && processGone(current)) {
+    boolean gone = "running".equals(current.status) && processGone(current);
+    if (gone) {
       current.status = "stopped";
       current.error = "the task process (pid " + current.started.getLong("pid") + ") ended without finishing the run";
-      metrics.update(current);
+    }
+    if (any || gone) {
+      if (metrics != null) {
+        metrics.update(current);
+      }
       changed.accept(added, current);
     }
   }

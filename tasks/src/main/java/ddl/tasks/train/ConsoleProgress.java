@@ -3,6 +3,7 @@ package ddl.tasks.train;
 import ddl.master.train.EpochStats;
 import ddl.master.train.ModelState;
 import ddl.master.train.TrainingProgress;
+import ddl.transport.cli.Terminal;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;

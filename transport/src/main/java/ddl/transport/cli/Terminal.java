@@ -1,14 +1,14 @@
-package ddl.tasks.train;
+package ddl.transport.cli;
 
 import ddl.transport.observe.LogFormat;
 import java.io.Console;
 
 /** Whether standard output is an interactive terminal, where a progress bar may redraw in place. */
-final class Terminal {
+public final class Terminal {
   private Terminal() {}
 
   /** False for a file, a pipe, JSON logs, or {@code TERM=dumb}. */
-  static boolean isInteractive() {
+  public static boolean isInteractive() {
     if (LogFormat.active() == LogFormat.JSON || "dumb".equals(System.getenv("TERM"))) {
       return false;
     }
