@@ -31,7 +31,9 @@ final class RunWatch {
   private long offset;
   private final StringBuilder partial = new StringBuilder();
   private RunState current;
-  private boolean firstPass = true;
+  private final long createdMillis = System.currentTimeMillis();
+  /** Whether events read now count in the metrics: not the backlog of a log older than this watch. */
+  private boolean counting;
 
   /** {@code metrics} may be null (nothing is counted). */
   RunWatch(Path dir, RunMetrics metrics) {
@@ -58,6 +60,7 @@ final class RunWatch {
       offset = 0;
       partial.setLength(0);
       current = new RunState(idOf(newest));
+      counting = modified(newest) >= createdMillis;
     }
     List<double[]> added = new ArrayList<>();
     boolean any = false;
@@ -71,11 +74,11 @@ final class RunWatch {
       if (point != null) {
         added.add(point);
       }
-      if (!firstPass && metrics != null) {
+      if (counting && metrics != null) {
         metrics.observe(event, current);
       }
     }
-    firstPass = false;
+    counting = true;
     boolean gone = "running".equals(current.status) && processGone(current);
     if (gone) {
       current.status = "stopped";

@@ -16,8 +16,9 @@ import java.util.logging.Logger;
 
 /**
  * Keeps one connection to every worker of the config and asks each for its figures every
- * {@code pollMillis}. A worker whose connection closes (a killed process: the kernel resets it) or
- * that does not answer within the poll interval is down at once; it is dialled again at every poll.
+ * {@code pollMillis}. A worker whose connection closes (a killed process: the kernel resets it) is
+ * down at once, one that does not answer within two poll intervals (at least 2 s) when that time is
+ * up; a worker that is down is dialled again at every poll.
  */
 final class WorkerWatch implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(WorkerWatch.class.getName());
@@ -30,6 +31,7 @@ final class WorkerWatch implements AutoCloseable {
   private final Map<WorkerAddress, WorkerState> states = new ConcurrentHashMap<>();
   private final Map<WorkerAddress, ProxyWorker> proxies = new ConcurrentHashMap<>();
   private final Map<WorkerAddress, Boolean> dialling = new ConcurrentHashMap<>();
+  private final Map<WorkerAddress, Boolean> asking = new ConcurrentHashMap<>();
   private long timer = -1;
 
   WorkerWatch(Vertx vertx, ClusterConfig config, long pollMillis, Consumer<List<WorkerState>> onChange) {
@@ -69,7 +71,7 @@ final class WorkerWatch implements AutoCloseable {
             down(address, ar.cause());
             return;
           }
-          ProxyWorker connected = ar.result().with(CallOptions.timeout(Duration.ofMillis(Math.max(500, pollMillis))));
+          ProxyWorker connected = ar.result().with(CallOptions.timeout(Duration.ofMillis(answerMillis())));
           proxies.put(address, connected);
           connected.disconnected().onComplete(x -> {
             proxies.remove(address, connected);
@@ -82,7 +84,11 @@ final class WorkerWatch implements AutoCloseable {
   }
 
   private void ask(WorkerAddress address, ProxyWorker proxy) {
-    proxy.stats().timeout(Math.max(500, pollMillis), TimeUnit.MILLISECONDS).onComplete(ar -> {
+    if (asking.putIfAbsent(address, true) != null) {
+      return; // the last question is still out
+    }
+    proxy.stats().timeout(answerMillis(), TimeUnit.MILLISECONDS).onComplete(ar -> {
+      asking.remove(address);
       if (ar.succeeded()) {
         update(address, new WorkerState(address.toString(), true, null, System.currentTimeMillis(), ar.result()));
       } else {
@@ -91,6 +97,14 @@ final class WorkerWatch implements AutoCloseable {
         down(address, ar.cause());
       }
     });
+  }
+
+  /**
+   * How long a connected worker may take to answer before it counts as down (hung, stopped or cut
+   * off); a killed worker is down sooner, as soon as its connection closes.
+   */
+  private long answerMillis() {
+    return Math.max(2000, 2 * pollMillis);
   }
 
   private void down(WorkerAddress address, Throwable cause) {
