@@ -39,7 +39,7 @@ public final class RunStatus {
         yield head + " running: " + where + figures
             + (rate == null || rate == 0 ? "" : String.format(Locale.ROOT, ", %,d samples/s", rate))
             + (eta == null ? "" : String.format(Locale.ROOT, ", about %.0f s left", eta))
-            + (r.getInteger("live_workers") == null ? "" : ", " + r.getInteger("live_workers") + " workers");
+            + (r.getInteger("live_workers") == null ? "" : ", workers taking part: " + r.getInteger("live_workers"));
       }
       case "finished" -> head + " finished: " + where + figures;
       default -> head + " " + r.getString("status") + " at " + where + figures
