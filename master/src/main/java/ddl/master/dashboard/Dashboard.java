@@ -64,9 +64,15 @@ public final class Dashboard {
    * folder {@code runDir} and polling the workers every {@code pollMillis}.
    */
   public static Future<Dashboard> start(ClusterConfig config, Path runDir, String host, int port, long pollMillis) {
-    Dashboard d = new Dashboard(config, runDir, pollMillis);
     boolean open = new ddl.transport.DashboardConfig(true, host, port).loopbackOnly();
-    return d.listen(host, port, open).map(s -> d).recover(e -> d.close().transform(x -> Future.failedFuture(e)));
+    return start(config, runDir, host, port, pollMillis, !open);
+  }
+
+  /** Like the public start; {@code login} says whether to ask for the secret or token (tests). */
+  static Future<Dashboard> start(ClusterConfig config, Path runDir, String host, int port, long pollMillis,
+      boolean login) {
+    Dashboard d = new Dashboard(config, runDir, pollMillis);
+    return d.listen(host, port, !login).map(s -> d).recover(e -> d.close().transform(x -> Future.failedFuture(e)));
   }
 
   private Future<HttpServer> listen(String host, int port, boolean open) {

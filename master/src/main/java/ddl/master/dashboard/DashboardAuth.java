@@ -67,7 +67,7 @@ public final class DashboardAuth {
 
   private void check(RoutingContext ctx) {
     String path = ctx.normalizedPath();
-    if (path.equals("/healthz") || path.equals("/style.css")) {
+    if (path.equals("/healthz") || path.equals("/style.css") || path.equals("/favicon.svg")) {
       ctx.next();
       return;
     }
@@ -100,7 +100,7 @@ public final class DashboardAuth {
   private static String loginPage(boolean failed) {
     return """
         <!doctype html><html><head><meta charset="utf-8"><title>DDL dashboard: log in</title>
-        <link rel="stylesheet" href="/style.css"></head><body class="login"><main>
+        <link rel="stylesheet" href="/style.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head><body class="login"><main>
         <h1>DDL dashboard</h1>
         <p>This dashboard is reachable from other machines, so it asks for the cluster secret
         (<code>secret</code> in config.yml) or the dashboard token derived from it

@@ -40,8 +40,8 @@ class DashboardInBrowserTest {
         assertEquals("live", browser.eval("document.getElementById('live').dataset.state"));
 
         CompletableFuture<TrainingResult> training = CompletableFuture.supplyAsync(() -> TaskSyncSgd.run(new String[] {
-            "--config", workers.configFile().toString(), "--epochs", "2", "--batch", "32", "--train-rows", "4000",
-            "--test-rows", "1000", "--no-progress", "--runs", runs.toString(), "--models",
+            "--config", workers.configFile().toString(), "--epochs", "1", "--batch", "32", "--train-rows", "4000",
+            "--test-rows", "500", "--no-progress", "--runs", runs.toString(), "--models",
             dir.resolve("models").toString()}));
         String points = "Number(document.getElementById('loss-chart').dataset.points)";
         browser.awaitTrue(points + " >= 5 && document.getElementById('run').dataset.status === 'running'", 90_000,
@@ -56,7 +56,7 @@ class DashboardInBrowserTest {
         browser.awaitTrue("document.getElementById('run').dataset.status === 'finished'", 10_000, "the run finished");
         browser.awaitTrue("document.querySelectorAll('#runs tr[data-run]').length === 1", 10_000,
             "the finished run among the past runs");
-        assertEquals(2L, ((Number) browser.eval("Number(document.getElementById('epoch-chart').dataset.points)"))
+        assertEquals(1L, ((Number) browser.eval("Number(document.getElementById('epoch-chart').dataset.points)"))
             .longValue());
         assertTrue(result.finalTestAccuracy() > 0.5);
 

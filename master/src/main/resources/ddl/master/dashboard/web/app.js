@@ -24,7 +24,7 @@ const text = (s) => { const t = document.createElement("span"); t.textContent = 
 // --- charts (uPlot) ---
 function chart(el, series, xLabel) {
   const opts = {
-    width: Math.max(320, Math.min(640, el.parentElement.clientWidth || 600)), height: 260,
+    width: Math.max(360, Math.min(640, (window.innerWidth - 120) / 2)), height: 260,
     scales: { x: { time: false } },
     series: [{ label: xLabel }].concat(series),
     axes: [{ label: xLabel }, {}],
