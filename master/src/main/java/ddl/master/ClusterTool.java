@@ -134,9 +134,10 @@ public final class ClusterTool {
             w = ProxyWorker.connect(vertx, config, address, 0).await();
             long rtt = w.ping().await();
             var stats = w.stats().await();
-            out.printf("%-21s up   ping %7.2f ms  uptime %6.1f s  sessions %d  calls %,d  heap %,d MiB%n",
+            out.printf("%-21s up   ping %7.2f ms  uptime %6.1f s  sessions %d  calls %,d  heap %,d MiB%s%n",
                 address, rtt / 1e6, stats.uptimeMillis() / 1000.0, stats.sessions() - 1, stats.callsServed(),
-                stats.heapUsedBytes() >> 20);
+                stats.heapUsedBytes() >> 20, stats.runawayCalls() == 0 ? ""
+                    : "  " + stats.runawayCalls() + " runaway calls (ignored their cancellation)");
             w.close().await();
             down.remove(address);
           } catch (RuntimeException e) {
