@@ -8,7 +8,10 @@ import ddl.master.train.CheckpointFiles;
 import ddl.master.train.EpochStats;
 import ddl.master.train.FloatArrays;
 import ddl.master.train.LiveWorkers;
+import ddl.master.train.AllWorkersLostException;
 import ddl.master.train.ModelAveraging;
+import ddl.master.train.NonFiniteLoss;
+import ddl.master.train.NonFiniteLoss.NonFiniteLossException;
 import ddl.master.train.ParameterServer;
 import ddl.master.train.SyncSgd;
 import ddl.master.train.StepListener;
@@ -68,10 +71,10 @@ public final class TrainingRun {
     List<EpochStats> history = new ArrayList<>();
     int firstEpoch = 0;
     Path resumedFrom = null;
+    Checkpoint c = null;
     if (s.resume()) {
-      resumedFrom = CheckpointFiles.latest(s.models(), task).orElseThrow(() -> new IllegalArgumentException(
-          "--resume: no checkpoint of " + task + " in " + s.models().toAbsolutePath() + "; run without --resume first"));
-      Checkpoint c = CheckpointFiles.load(resumedFrom);
+      resumedFrom = Resumption.find(s.resumeFrom(), s.models(), task, spec);
+      c = CheckpointFiles.load(resumedFrom);
       requireSameModel(c, spec, resumedFrom);
       weights = c.weights();
       velocity = c.velocity();
@@ -86,13 +89,23 @@ public final class TrainingRun {
     }
     ModelState start = new ModelState(weights, velocity);
 
-    RunRecord record = new RunRecord(task);
+    RunRecord record = new RunRecord(task, List.of(s.runs(), s.models()));
+    Map<String, String> settings = new LinkedHashMap<>(s.asText());
+    settings.put(CheckpointFiles.RUN_ID, record.id());
+    if (c != null) {
+      record.put("resumed_from", resumedFrom.toString());
+      record.put("resumed_run", c.setting(CheckpointFiles.RUN_ID, c.task()));
+      record.put("settings_changed_on_resume", changedOnResume(c, s.asText()));
+    }
+    EpochCheckpoints checkpoints = new EpochCheckpoints(task, init.names(), init.shapes(), settings, s.models(),
+        history, resumedFrom, start);
     try (Cluster cluster = connect.get()) {
       ClusterReplicas replicas = ClusterReplicas.start(cluster, data, spec, s.batch(), s.seed(), start, s.momentum(),
           s.gradDtype());
       TrainingPlan plan = new TrainingPlan(s.epochs(), replicas.stepsPerEpoch(),
-          s.learningRate(replicas.stepsPerEpoch()), s.momentum());
+          s.learningRate(replicas.stepsPerEpoch()), s.momentum(), new NonFiniteLoss(s.onNan()));
       LiveWorkers workers = new LiveWorkers(replicas, System.out::println);
+      replicas.lostAtSetup().forEach((w, e) -> workers.lose(w, "the start (its data set was being sent)", e));
       Trainer trainer = trainer(mode, s, replicas, workers, plan, start, pieceTimeout(cluster));
       System.out.printf(Locale.ROOT, "%s: %s (%,d parameters) on %d workers (%s), %s: %d train / %d test rows "
               + "sent in %.1f s%n", task, spec, init.parameterCount(), cluster.size(), devices(replicas), images.name(),
@@ -104,27 +117,23 @@ public final class TrainingRun {
       long receivedBefore = cluster.bytesReceived();
       long workersSentBefore = workerBytesSent(cluster);
       record.put("setup_bytes_sent", sentBefore);
-      EpochCheckpoints checkpoints = new EpochCheckpoints(task, init.names(), init.shapes(), s.asText(), s.models(),
-          history, resumedFrom, start);
       TrainingProgress progress = observed(new ConsoleProgress(s.progress(), checkpoints), observer);
       double priorWall = history.isEmpty() ? 0 : history.get(history.size() - 1).wallSeconds();
       List<EpochStats> ran = TrainingLoop.run(trainer, replicas, plan, firstEpoch, priorWall, progress);
 
       history = checkpoints.history();
-      String stamp = record.fields().get("started_utc").toString().replaceAll("[-:]|\\.\\d+", "");
-      Path plot = TrainingPlot.save(history, task, s.runs().resolve(stamp + "-" + task + ".png"));
+      Path plot = TrainingPlot.save(history, task, s.runs().resolve(record.id() + ".png"));
       fillRecord(record, task, mode, s, spec, cluster, replicas, plan, trainer, history, ran,
           cluster.bytesSent() - sentBefore, cluster.bytesReceived() - receivedBefore,
           workerBytesSent(cluster) - workersSentBefore);
       record.put("checkpoint", String.valueOf(checkpoints.last()));
       record.put("plot", plot.toString());
-      if (resumedFrom != null) {
-        record.put("resumed_from", resumedFrom.toString());
-      }
       Path file = record.write(s.runs());
       printSummary(record, file);
       return new TrainingResult(init.names(), init.shapes(), checkpoints.lastState().weights(), history, file,
           checkpoints.last(), plot, workers.events());
+    } catch (AllWorkersLostException | NonFiniteLossException e) {
+      throw checkpoints.stopped(e);
     }
   }
 
@@ -199,6 +208,26 @@ public final class TrainingRun {
         progress.epochDone(stats, state);
       }
     };
+  }
+
+  /**
+   * The settings this resumed run uses that differ from those its checkpoint was trained with
+   * (the epoch count aside), each as {@code {"checkpoint": old, "now": new}}; printed as well.
+   */
+  private static Map<String, Map<String, String>> changedOnResume(Checkpoint c, Map<String, String> now) {
+    Map<String, Map<String, String>> changed = new LinkedHashMap<>();
+    now.forEach((key, value) -> {
+      String before = c.settings().get(key);
+      if (before != null && !before.equals(value) && !key.equals("epochs")) {
+        changed.put(key, Map.of("checkpoint", before, "now", value));
+      }
+    });
+    if (!changed.isEmpty()) {
+      System.out.println("--resume: this run uses settings other than the checkpoint's: " + changed.entrySet().stream()
+          .map(e -> e.getKey() + " " + e.getValue().get("now") + " (was " + e.getValue().get("checkpoint") + ")")
+          .reduce((a, b) -> a + ", " + b).orElse("") + "; the run record lists them under settings_changed_on_resume");
+    }
+    return changed;
   }
 
   private static void requireSameModel(Checkpoint c, ModelSpec spec, Path file) {

@@ -190,8 +190,9 @@ public final class Connection {
 
   private void dialHandshake(Handshake.Dialer dialer, Promise<Connection> ready) {
     long timer = vertx.setTimer(config.connectTimeout().toMillis(), t -> {
-      if (ready.tryFail(new AuthenticationException(peerName() + " did not complete the handshake in "
-          + config.connectTimeout().toSeconds() + " s; is it a DDL worker, and not overloaded?"))) {
+      if (ready.tryFail(new WorkerUnavailableException(peerAddress(), "did not complete the handshake in "
+          + config.connectTimeout().toSeconds() + " s (transport.connect_timeout_seconds); it may be overloaded,"
+          + " or not a DDL worker", null))) {
         socket.close();
       }
     });
@@ -205,8 +206,17 @@ public final class Connection {
             opened();
             ready.tryComplete(this);
           }
-          case REFUSED -> throw new AuthenticationException(peerName() + " refused the connection: "
-              + frame.payload().toString(java.nio.charset.StandardCharsets.UTF_8));
+          case REFUSED -> {
+            String reason = frame.payload().toString(java.nio.charset.StandardCharsets.UTF_8);
+            if (reason.startsWith(Handshake.BUSY)) {
+              vertx.cancelTimer(timer);
+              ready.tryFail(new WorkerUnavailableException(peerAddress(), "is too busy to authenticate this master ("
+                  + reason.substring(Handshake.BUSY.length()) + ", a flood?); try again shortly", null));
+              socket.close();
+              return;
+            }
+            throw new AuthenticationException(peerName() + " refused the connection: " + reason);
+          }
           default -> throw new AuthenticationException(peerName() + " broke the handshake with a " + frame.kind()
               + " frame; is it a DDL worker of the same version?");
         }
