@@ -228,8 +228,9 @@ public final class Connection {
     };
     socket.closeHandler(v -> {
       vertx.cancelTimer(timer);
-      ready.tryFail(closeCause instanceof AuthenticationException a ? a : new AuthenticationException(peerName()
-          + " closed the connection during the handshake; check that it runs the same DDL version"));
+      // Closed without a refusal: the worker stopped or was cut off mid-handshake, a loss like any other.
+      ready.tryFail(closeCause instanceof AuthenticationException a ? a : new WorkerUnavailableException(peerAddress(),
+          "closed the connection during the handshake without refusing it (it may have stopped or crashed)", null));
       onClosed();
     });
   }
