@@ -1,9 +1,11 @@
 package ddl.tasks.train;
 
+import ddl.master.train.Checkpoint;
 import ddl.master.train.CheckpointFiles;
 import ddl.tasks.nn.ModelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,6 +46,26 @@ final class Resumption {
     throw new IllegalArgumentException("--resume: no " + task + " run with model " + spec + " in "
         + models.toAbsolutePath() + "; " + known(models) + ". Pass --resume RUN_ID or --resume FILE (and --model to"
         + " match it), or run without --resume");
+  }
+
+  /**
+   * The settings this resumed run uses that differ from those its checkpoint was trained with
+   * (the epoch count aside), each as {@code {"checkpoint": old, "now": new}}; printed as well.
+   */
+  static Map<String, Map<String, String>> changedSettings(Checkpoint c, Map<String, String> now) {
+    Map<String, Map<String, String>> changed = new LinkedHashMap<>();
+    now.forEach((key, value) -> {
+      String before = c.settings().get(key);
+      if (before != null && !before.equals(value) && !key.equals("epochs")) {
+        changed.put(key, Map.of("checkpoint", before, "now", value));
+      }
+    });
+    if (!changed.isEmpty()) {
+      System.out.println("--resume: this run uses settings other than the checkpoint's: " + changed.entrySet().stream()
+          .map(e -> e.getKey() + " " + e.getValue().get("now") + " (was " + e.getValue().get("checkpoint") + ")")
+          .reduce((a, b) -> a + ", " + b).orElse("") + "; the run record lists them under settings_changed_on_resume");
+    }
+    return changed;
   }
 
   private static boolean fits(ModelSpec spec, CheckpointFiles.Header run) {

@@ -95,7 +95,7 @@ public final class TrainingRun {
     if (c != null) {
       record.put("resumed_from", resumedFrom.toString());
       record.put("resumed_run", c.setting(CheckpointFiles.RUN_ID, c.task()));
-      record.put("settings_changed_on_resume", changedOnResume(c, s.asText()));
+      record.put("settings_changed_on_resume", Resumption.changedSettings(c, s.asText()));
     }
     EpochCheckpoints checkpoints = new EpochCheckpoints(task, init.names(), init.shapes(), settings, s.models(),
         history, resumedFrom, start);
@@ -208,26 +208,6 @@ public final class TrainingRun {
         progress.epochDone(stats, state);
       }
     };
-  }
-
-  /**
-   * The settings this resumed run uses that differ from those its checkpoint was trained with
-   * (the epoch count aside), each as {@code {"checkpoint": old, "now": new}}; printed as well.
-   */
-  private static Map<String, Map<String, String>> changedOnResume(Checkpoint c, Map<String, String> now) {
-    Map<String, Map<String, String>> changed = new LinkedHashMap<>();
-    now.forEach((key, value) -> {
-      String before = c.settings().get(key);
-      if (before != null && !before.equals(value) && !key.equals("epochs")) {
-        changed.put(key, Map.of("checkpoint", before, "now", value));
-      }
-    });
-    if (!changed.isEmpty()) {
-      System.out.println("--resume: this run uses settings other than the checkpoint's: " + changed.entrySet().stream()
-          .map(e -> e.getKey() + " " + e.getValue().get("now") + " (was " + e.getValue().get("checkpoint") + ")")
-          .reduce((a, b) -> a + ", " + b).orElse("") + "; the run record lists them under settings_changed_on_resume");
-    }
-    return changed;
   }
 
   private static void requireSameModel(Checkpoint c, ModelSpec spec, Path file) {

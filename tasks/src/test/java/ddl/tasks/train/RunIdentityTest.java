@@ -88,4 +88,17 @@ class RunIdentityTest {
     assertTrue(Files.isRegularFile(a) && Files.isRegularFile(b));
     assertEquals("20261203T050000Z-sync-sgd", CheckpointFiles.load(a).setting(CheckpointFiles.RUN_ID, "?"));
   }
+
+  @Test
+  void aResumedRunListsTheSettingsItUsesThatDifferFromItsCheckpoints() throws Exception {
+    Path file = save("sync-sgd", "20261203T050000Z-sync-sgd", SMALL, 1);
+    Checkpoint c = CheckpointFiles.load(file);
+    Map<String, Map<String, String>> changed = Resumption.changedSettings(c,
+        Map.of(ModelSpec.SETTING, SMALL.toString(), CheckpointFiles.RUN_ID, "20261203T050000Z-sync-sgd", "epochs", "9"));
+    assertTrue(changed.isEmpty(), "same model, more epochs: nothing to report " + changed);
+    Checkpoint withLr = new Checkpoint(c.task(), c.names(), c.shapes(), c.weights(), c.velocity(), 1, c.history(),
+        Map.of("lr", "0.05", "seed", "1"));
+    assertEquals(Map.of("lr", Map.of("checkpoint", "0.05", "now", "0.1")),
+        Resumption.changedSettings(withLr, Map.of("lr", "0.1", "seed", "1")));
+  }
 }
