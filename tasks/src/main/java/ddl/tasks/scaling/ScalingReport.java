@@ -49,12 +49,8 @@ public final class ScalingReport {
 
   public static void main(String[] args) {
     System.setProperty("ai.djl.offline", "true");
-    ScalingReport report = new ScalingReport();
     try {
-      if (!CommandLines.parse(report, args)) {
-        return;
-      }
-      report.run();
+      report(args);
     } catch (UsageException e) {
       CommandLines.exitWithUsageError(e);
     } catch (IllegalArgumentException | UncheckedIOException e) {
@@ -64,7 +60,13 @@ public final class ScalingReport {
     System.exit(0);
   }
 
-  private void run() {
+  /** Parses {@code args}, fits, prints and writes; returns the scaling record, or null after {@code --help}. */
+  static Path report(String[] args) {
+    ScalingReport report = new ScalingReport();
+    return CommandLines.parse(report, args) ? report.run() : null;
+  }
+
+  private Path run() {
     List<String[]> pointRows = tsv("points.tsv", 4);
     List<RunFigures> figures = new ArrayList<>();
     for (String[] row : pointRows) {
@@ -164,6 +166,7 @@ public final class ScalingReport {
     System.out.println(target.get("summary"));
     System.out.println();
     System.out.println("wrote " + file + " and " + png);
+    return file;
   }
 
   private List<String[]> tsv(String name, int columns) {
