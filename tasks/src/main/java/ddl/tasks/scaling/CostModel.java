@@ -12,17 +12,18 @@ import java.util.Map;
  *   <li>ring: {@code T = c + m + 2α + max(0, R_early − w) + R_late}, where each tensor's allreduce
  *       {@code R_t = 2(N−1)·(α + ⌈s_t/N⌉·b·β)} (reduce-scatter and all-gather, one segment of the
  *       tensor per round); R_early sums the tensors backward hands out before the first layer's,
- *       which travel during the window w between the first and the last gradient of backward;
+ *       which travel during the window w = φ·c between the first and the last gradient of backward;
  *       R_late sums the first layer's tensors, which can only travel after backward.
  * </ul>
  * The {@code 2α} is the master's step request and its reply, which both kinds pay.
  *
  * @param layout the gradient's tensors
- * @param window w, seconds from the first gradient handed out to the last
+ * @param windowShare φ, the share of compute time from the first gradient handed out to the last (a share,
+ *     not a time, because CPU contention stretches backward and its window alike)
  * @param alpha α, seconds per message
  * @param beta β per link name, seconds per byte
  */
-public record CostModel(GradientLayout layout, double window, double alpha, Map<String, Double> beta) {
+public record CostModel(GradientLayout layout, double windowShare, double alpha, Map<String, Double> beta) {
 
   public CostModel {
     beta = Map.copyOf(beta);
@@ -40,9 +41,10 @@ public record CostModel(GradientLayout layout, double window, double alpha, Map<
    * seconds while the master works {@code master} seconds; whether the early tensors' allreduce
    * outlasts the overlap window is decided at {@code alpha} and {@code beta}.
    */
-  public static Terms terms(GradientLayout layout, double window, Allreduce allreduce, int n, double compute,
+  public static Terms terms(GradientLayout layout, double windowShare, Allreduce allreduce, int n, double compute,
       double master, double alpha, double beta) {
     double fixed = compute + master;
+    double window = windowShare * compute;
     if (allreduce == Allreduce.MASTER) {
       return new Terms(fixed, 2, 2.0 * n * layout.bytes());
     }
@@ -72,7 +74,7 @@ public record CostModel(GradientLayout layout, double window, double alpha, Map<
 
   /** The predicted step time with a per-byte time of {@code beta} (for links not measured). */
   public double predict(Allreduce allreduce, int n, double compute, double master, double beta) {
-    return terms(layout, window, allreduce, n, compute, master, alpha, beta).at(alpha, beta);
+    return terms(layout, windowShare, allreduce, n, compute, master, alpha, beta).at(alpha, beta);
   }
 
   /** β of a measured link. */

@@ -17,7 +17,7 @@ public final class CostModelFit {
   private CostModelFit() {}
 
   /** The model that best explains {@code points}. */
-  public static CostModel fit(List<Point> points, GradientLayout layout, double window) {
+  public static CostModel fit(List<Point> points, GradientLayout layout, double windowShare) {
     if (points.isEmpty()) {
       throw new IllegalArgumentException("no measured points to fit");
     }
@@ -31,7 +31,7 @@ public final class CostModelFit {
       StringBuilder now = new StringBuilder();
       for (Point p : points) {
         double b = beta.get(p.link()).isNaN() ? 0 : beta.get(p.link());
-        CostModel.Terms t = CostModel.terms(layout, window, p.allreduce(), p.workers(), p.compute(), p.master(),
+        CostModel.Terms t = CostModel.terms(layout, windowShare, p.allreduce(), p.workers(), p.compute(), p.master(),
             alpha, b);
         terms.add(t);
         now.append(t.fixed() < p.compute() + p.master() ? 'p' : 'h');
@@ -49,7 +49,7 @@ public final class CostModelFit {
         beta.put(links.get(i), x[i + 1]);
       }
     }
-    return new CostModel(layout, window, alpha, beta);
+    return new CostModel(layout, windowShare, alpha, beta);
   }
 
   /** Relative error of the prediction for each point, (predicted − measured) / measured. */

@@ -44,7 +44,7 @@ public record Projection(String network, Allreduce allreduce, int workers, doubl
     double beta = beta(gbits, in);
     double master = allreduce == Allreduce.MASTER ? in.masterPerWorker() * n : 0;
     double step = model.predict(allreduce, n, in.compute(), master, beta);
-    CostModel kernel = new CostModel(model.layout(), model.window(), in.kernelAlpha(), model.beta());
+    CostModel kernel = new CostModel(model.layout(), model.windowShare(), in.kernelAlpha(), model.beta());
     double stepKernel = kernel.predict(allreduce, n, in.compute(), master, beta);
     return new Projection(network, allreduce, n, step, (in.compute() + 2 * model.alpha()) / step, stepKernel,
         (in.compute() + 2 * in.kernelAlpha()) / stepKernel);
@@ -65,7 +65,7 @@ public record Projection(String network, Allreduce allreduce, int workers, doubl
   }
 
   /**
-   * The smallest batch per worker (compute and overlap window growing in proportion to it from
+   * The smallest batch per worker (compute, and with it the overlap window, growing in proportion to it from
    * {@code batch}) at which the ring reaches {@code target} efficiency on N workers, or -1 if none
    * up to a million rows.
    */
@@ -96,7 +96,6 @@ public record Projection(String network, Allreduce allreduce, int workers, doubl
   }
 
   private static Scaled scaled(CostModel m, Inputs in, double factor) {
-    return new Scaled(new CostModel(m.layout(), m.window() * factor, m.alpha(), m.beta()),
-        new Inputs(in.compute() * factor, in.masterPerWorker(), in.softwareBeta(), in.kernelAlpha()));
+    return new Scaled(m, new Inputs(in.compute() * factor, in.masterPerWorker(), in.softwareBeta(), in.kernelAlpha()));
   }
 }

@@ -27,11 +27,11 @@ public final class ScalingPlot {
   /** Writes the plot to {@code file} and returns it. */
   public static Path save(List<RunFigures> measured, CostModel model, List<Projection> projected,
       double target, Path file) {
-    XYChart steps = new XYChartBuilder().width(640).height(460).title("step time: measured (dots), model (diamonds)")
+    XYChart steps = new XYChartBuilder().width(820).height(480).title("step time: measured (dots), model (diamonds)")
         .xAxisTitle("workers N").yAxisTitle("ms per step").build();
-    steps.getStyler().setYAxisLogarithmic(true);
+    steps.getStyler().setYAxisMin(0.0);
     steps.getStyler().setMarkerSize(8);
-    steps.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    steps.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     int[] next = {0};
     measured.stream().filter(f -> f.point().workers() > 1).map(f -> f.point().link() + " " + f.point().allreduce())
         .distinct().forEach(name -> {
@@ -51,33 +51,35 @@ public final class ScalingPlot {
           p.setLineStyle(SeriesLines.DASH_DASH);
         });
 
-    XYChart eff = new XYChartBuilder().width(640).height(460).title("projected scaling efficiency T(1)/T(N)")
-        .xAxisTitle("workers N (log scale)").yAxisTitle("efficiency").build();
-    eff.getStyler().setXAxisLogarithmic(true);
+    XYChart eff = new XYChartBuilder().width(820).height(480).title("projected scaling efficiency T(1)/T(N)")
+        .xAxisTitle("workers N").yAxisTitle("efficiency").build();
+    // x is log2(N), labelled with N at whole powers of two
+    eff.getStyler().setxAxisTickLabelsFormattingFunction(x -> Math.abs(x - Math.rint(x)) < 1e-9
+        ? Long.toString(Math.round(Math.pow(2, x))) : "");
     eff.getStyler().setYAxisMin(0.0);
     eff.getStyler().setYAxisMax(1.0);
     eff.getStyler().setMarkerSize(6);
-    eff.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    eff.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     int[] line = {0};
     projected.stream().map(p -> p.network() + " " + p.allreduce()).distinct().forEach(name -> {
       List<Projection> ps = projected.stream().filter(p -> (p.network() + " " + p.allreduce()).equals(name)).toList();
       Color color = COLORS[line[0]++ % COLORS.length];
-      XYSeries fitted = eff.addSeries(name + ", alpha fitted", ps.stream().mapToDouble(Projection::workers).toArray(),
+      double[] log2n = ps.stream().mapToDouble(p -> Math.log(p.workers()) / Math.log(2)).toArray();
+      XYSeries fitted = eff.addSeries(name + ", α fitted", log2n,
           ps.stream().mapToDouble(Projection::efficiency).toArray());
       fitted.setMarker(SeriesMarkers.CIRCLE);
       fitted.setMarkerColor(color);
       fitted.setLineColor(color);
       if (name.endsWith(" " + Allreduce.RING)) {
-        XYSeries kernel = eff.addSeries(name + ", alpha = ping RTT/2",
-            ps.stream().mapToDouble(Projection::workers).toArray(),
+        XYSeries kernel = eff.addSeries(name + ", α = RTT/2", log2n,
             ps.stream().mapToDouble(Projection::efficiencyAtKernelLatency).toArray());
         kernel.setMarker(SeriesMarkers.NONE);
         kernel.setLineColor(color);
         kernel.setLineStyle(SeriesLines.DASH_DASH);
       }
     });
-    double[] ends = {projected.stream().mapToInt(Projection::workers).min().orElse(2),
-        projected.stream().mapToInt(Projection::workers).max().orElse(64)};
+    double[] ends = {Math.log(projected.stream().mapToInt(Projection::workers).min().orElse(2)) / Math.log(2),
+        Math.log(projected.stream().mapToInt(Projection::workers).max().orElse(64)) / Math.log(2)};
     XYSeries t = eff.addSeries("target " + Math.round(target * 100) + " %", ends, new double[] {target, target});
     t.setMarker(SeriesMarkers.NONE);
     t.setLineStyle(SeriesLines.DOT_DOT);

@@ -41,9 +41,10 @@ public final class ScalingReport {
   private Path runs = Path.of("runs");
   @Option(names = "--plot", paramLabel = "FILE", description = "the plot (default ${DEFAULT-VALUE})")
   private Path plot = Path.of("images", "scaling.png");
-  @Option(names = "--window-ms", paramLabel = "MS", description = "the overlap window w: time from the first"
-      + " gradient backward hands out to the last (default: measured here on one worker, TensorFlow on the CPU)")
-  private Double windowMs;
+  @Option(names = "--window-share", paramLabel = "X", description = "the overlap window w as a share of compute"
+      + " time: from the first gradient backward hands out to the last (default: measured here on one worker,"
+      + " TensorFlow on the CPU)")
+  private Double windowShareGiven;
 
   private ScalingReport() {}
 
@@ -90,15 +91,15 @@ public final class ScalingReport {
     ModelSpec spec = ModelSpec.parse(modelText);
     GradientLayout layout = GradientLayout.of(spec, 4);
     int batch = Integer.parseInt(machine.getOrDefault("batch", "64"));
-    String windowSource = "given with --window-ms";
+    String windowSource = "given with --window-share";
     double window;
-    if (windowMs != null) {
-      window = windowMs / 1e3;
+    if (windowShareGiven != null) {
+      window = windowShareGiven;
     } else {
       ModelBench.SinkTiming t = ModelBench.sinkTiming(spec, batch, 20, 60);
-      window = (t.lastMs() - t.firstMs()) / 1e3;
+      window = (t.lastMs() - t.firstMs()) / t.returnMs();
       windowSource = String.format(Locale.ROOT, "measured: backward hands out its first gradient %.3f ms and its last"
-          + " %.3f ms into a %.3f ms step (median of 60, one worker, this machine)", t.firstMs(), t.lastMs(),
+          + " %.3f ms into a %.3f ms step (medians of 60, one worker, this machine)", t.firstMs(), t.lastMs(),
           t.returnMs());
     }
     List<Point> points = figures.stream().map(RunFigures::point).toList();
@@ -133,7 +134,7 @@ public final class ScalingReport {
     m.put("tensors_early", layout.early());
     m.put("tensors_late", layout.late());
     m.put("batch_per_worker", batch);
-    m.put("overlap_window_ms", round(window * 1e3, 4));
+    m.put("overlap_window_share_of_compute", round(window, 4));
     m.put("overlap_window_source", windowSource);
     record.put("model", m);
     record.put("fit", fitFields(model, links, errors, softwareBeta, fastest));
@@ -269,12 +270,12 @@ public final class ScalingReport {
       int batch) {
     double gbits = NETWORK_GBITS.get(0);
     Projection p = Projection.of(model, in, NETWORKS.get(0), gbits, Allreduce.RING, TARGET_WORKERS);
-    CostModel bf16 = new CostModel(new GradientLayout(layout.early(), layout.late(), 2), model.window(), model.alpha(),
+    CostModel bf16 = new CostModel(new GradientLayout(layout.early(), layout.late(), 2), model.windowShare(), model.alpha(),
         model.beta());
     long total = java.util.Arrays.stream(layout.early()).sum() + java.util.Arrays.stream(layout.late()).sum();
-    CostModel oneBucket = new CostModel(new GradientLayout(new long[0], new long[] {total}, 4), model.window(),
+    CostModel oneBucket = new CostModel(new GradientLayout(new long[0], new long[] {total}, 4), model.windowShare(),
         model.alpha(), model.beta());
-    CostModel noLatency = new CostModel(layout, model.window(), 0, model.beta());
+    CostModel noLatency = new CostModel(layout, model.windowShare(), 0, model.beta());
     double e16 = Projection.of(bf16, in, "", gbits, Allreduce.RING, TARGET_WORKERS).efficiency();
     double eBucket = Projection.of(oneBucket, in, "", gbits, Allreduce.RING, TARGET_WORKERS).efficiency();
     double eNoLatency = Projection.of(noLatency, in, "", gbits, Allreduce.RING, TARGET_WORKERS).efficiency();
@@ -324,8 +325,8 @@ public final class ScalingReport {
   private static void printFit(CostModel model, Map<String, String[]> links, double window, double[] errors,
       double softwareBeta, String fastest, double compute) {
     System.out.println();
-    System.out.printf(Locale.ROOT, "Fit: alpha = %.1f us per message; overlap window w = %.3f ms; one worker's compute"
-        + " c1 = %.3f ms%n", model.alpha() * 1e6, window * 1e3, compute * 1e3);
+    System.out.printf(Locale.ROOT, "Fit: alpha = %.1f us per message; overlap window w = %.2f of compute; one worker's"
+        + " compute c1 = %.3f ms%n", model.alpha() * 1e6, window, compute * 1e3);
     for (String[] r : links.values()) {
       Double b = model.beta().get(r[0]);
       System.out.printf(Locale.ROOT, "     %-8s beta = %s; iperf3 %.2f Gbit/s (%.3f ns/B); ping RTT master-worker %.0f us,"

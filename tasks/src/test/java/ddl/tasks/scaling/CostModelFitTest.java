@@ -23,9 +23,9 @@ class CostModelFitTest {
 
   @Test
   void recoversAlphaAndBetaPerLinkFromExactPoints() {
-    CostModel truth = new CostModel(MLP, 0.3e-3, 120e-6, Map.of("1gbit", 8.6e-9, "10gbit", 2.4e-9));
+    CostModel truth = new CostModel(MLP, 0.2, 120e-6, Map.of("1gbit", 8.6e-9, "10gbit", 2.4e-9));
     List<Point> points = synthetic(truth, 1.5e-3);
-    CostModel fitted = CostModelFit.fit(points, MLP, 0.3e-3);
+    CostModel fitted = CostModelFit.fit(points, MLP, 0.2);
     assertEquals(120e-6, fitted.alpha(), 1e-12);
     assertEquals(8.6e-9, fitted.beta("1gbit"), 1e-16);
     assertEquals(2.4e-9, fitted.beta("10gbit"), 1e-16);
@@ -37,13 +37,13 @@ class CostModelFitTest {
   @Test
   void recoversTheModelWhenTheEarlyTensorsHideBehindBackward() {
     // a small α and a wide window: the early tensors' allreduce fits in the window on some points
-    CostModel truth = new CostModel(MLP, 2e-3, 5e-6, Map.of("1gbit", 8.0e-9, "25gbit", 0.35e-9));
+    CostModel truth = new CostModel(MLP, 0.5, 5e-6, Map.of("1gbit", 8.0e-9, "25gbit", 0.35e-9));
     List<Point> points = synthetic(truth, 4e-3);
     long hidden = points.stream().filter(p -> p.allreduce() == Allreduce.RING && p.workers() > 1)
-        .filter(p -> CostModel.terms(MLP, truth.window(), Allreduce.RING, p.workers(), 0, 0, truth.alpha(),
-            truth.beta(p.link())).fixed() == 0).count();
+        .filter(p -> CostModel.terms(MLP, truth.windowShare(), Allreduce.RING, p.workers(), p.compute(), 0,
+            truth.alpha(), truth.beta(p.link())).fixed() == p.compute()).count();
     assertEquals(true, hidden > 0, "some ring points must be in the fully hidden case");
-    CostModel fitted = CostModelFit.fit(points, MLP, truth.window());
+    CostModel fitted = CostModelFit.fit(points, MLP, truth.windowShare());
     assertEquals(5e-6, fitted.alpha(), 1e-12);
     assertEquals(8.0e-9, fitted.beta("1gbit"), 1e-16);
     assertEquals(0.35e-9, fitted.beta("25gbit"), 1e-17);
@@ -51,7 +51,7 @@ class CostModelFitTest {
 
   @Test
   void noisyPointsGiveCloseValues() {
-    CostModel truth = new CostModel(MLP, 0.3e-3, 80e-6, Map.of("1gbit", 8.6e-9, "10gbit", 2.4e-9));
+    CostModel truth = new CostModel(MLP, 0.2, 80e-6, Map.of("1gbit", 8.6e-9, "10gbit", 2.4e-9));
     List<Point> exact = synthetic(truth, 2e-3);
     List<Point> noisy = new ArrayList<>();
     for (int i = 0; i < exact.size(); i++) {
@@ -59,7 +59,7 @@ class CostModelFitTest {
       double wobble = 1 + 0.02 * (i % 2 == 0 ? 1 : -1); // ±2 % on every step time
       noisy.add(new Point(p.link(), p.workers(), p.allreduce(), p.step() * wobble, p.compute(), p.master()));
     }
-    CostModel fitted = CostModelFit.fit(noisy, MLP, 0.3e-3);
+    CostModel fitted = CostModelFit.fit(noisy, MLP, 0.2);
     assertEquals(8.6e-9, fitted.beta("1gbit"), 8.6e-9 * 0.1);
     assertEquals(2.4e-9, fitted.beta("10gbit"), 2.4e-9 * 0.25);
     assertEquals(80e-6, fitted.alpha(), 80e-6 * 0.5);

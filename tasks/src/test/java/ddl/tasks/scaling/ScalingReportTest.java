@@ -30,7 +30,7 @@ class ScalingReportTest {
   @Test
   void fitsRecordsMadeWithAKnownModel() throws Exception {
     GradientLayout layout = GradientLayout.of(ModelSpec.parse(MODEL), 4);
-    CostModel truth = new CostModel(layout, 0.4e-3, 150e-6, Map.of("1gbit", 9.0e-9, "10gbit", 2.5e-9));
+    CostModel truth = new CostModel(layout, 0.2, 150e-6, Map.of("1gbit", 9.0e-9, "10gbit", 2.5e-9));
     StringBuilder points = new StringBuilder("# link\tworkers\tallreduce\trecord\n");
     for (String link : List.of("1gbit", "10gbit")) {
       for (int n = 1; n <= 4; n++) {
@@ -50,7 +50,7 @@ class ScalingReportTest {
     Files.writeString(dir.resolve("machine.tsv"), "batch\t64\ncores\t2\n");
 
     Path file = ScalingReport.report(new String[] {"--dir", dir.toString(), "--runs", dir.resolve("runs").toString(),
-        "--plot", dir.resolve("scaling.png").toString(), "--window-ms", "0.4"});
+        "--plot", dir.resolve("scaling.png").toString(), "--window-share", "0.2"});
 
     assertTrue(Files.size(dir.resolve("scaling.png")) > 10_000, "the plot is written");
     @SuppressWarnings("unchecked")
