@@ -89,7 +89,10 @@ public final class ModelBench {
                 float[][] g = new float[w.length][];
                 return c.gradient(w, images, labels, rows, seed[0]++, GradientSink.into(g)).rows();
             });
-            sinkTiming(computes.get(ConvAlgorithm.DEFAULT), w, images, labels, rows, warmup, reps);
+            SinkTiming sink = sinkTiming(computes.get(ConvAlgorithm.DEFAULT), w, images, labels, rows, warmup, reps);
+            System.out.printf(Locale.ROOT, "%s, median of %d: first gradient reaches the sink after %.2f ms, the last "
+                    + "after %.2f ms, the call returns after %.2f ms%n", ConvAlgorithm.DEFAULT, reps, sink.firstMs(),
+                    sink.lastMs(), sink.returnMs());
             sideBySide("evaluate", evalRows, Math.max(1, warmup / 5), Math.max(3, reps / 6), computes,
                     c -> c.evaluate(w, images, labels, evalRows).correct());
             for (ConvAlgorithm a : algorithms) {
@@ -126,8 +129,31 @@ public final class ModelBench {
         }
     }
 
+    /**
+     * When, in one forward+backward call, the sink gets the first and the last gradient, and when the call returns
+     * (medians, milliseconds from the call's start). The gap between first and last is the time during which a
+     * gradient already handed out can travel while backward still runs.
+     */
+    public record SinkTiming(double firstMs, double lastMs, double returnMs) {}
+
+    /** {@link SinkTiming} of {@code spec} at {@code rows} rows per batch, on random data, on the CPU. */
+    public static SinkTiming sinkTiming(ModelSpec spec, int rows, int warmup, int reps) {
+        Random random = new Random(2);
+        float[] images = new float[rows * spec.features()];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = random.nextFloat();
+        }
+        int[] labels = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            labels[i] = random.nextInt(spec.classes());
+        }
+        try (ModelCompute compute = new ModelCompute(spec, "cpu", ConvAlgorithm.DEFAULT)) {
+            return sinkTiming(compute, spec.heInit(1).values(), images, labels, rows, warmup, reps);
+        }
+    }
+
     /** Times when the sink gets the first and the last gradient, against when the call returns. */
-    private static void sinkTiming(ModelCompute compute, float[][] w, float[] images, int[] labels, int rows,
+    public static SinkTiming sinkTiming(ModelCompute compute, float[][] w, float[] images, int[] labels, int rows,
             int warmup, int reps) {
         double[] first = new double[reps];
         double[] last = new double[reps];
@@ -145,9 +171,7 @@ public final class ModelBench {
             first[r] = (seen[0] - start) / 1e6;
             last[r] = (seen[1] - start) / 1e6;
         }
-        System.out.printf(Locale.ROOT, "%s, median of %d: first gradient reaches the sink after %.2f ms, the last "
-                + "after %.2f ms, the call returns after %.2f ms%n", ConvAlgorithm.DEFAULT, reps, median(first),
-                median(last), median(total));
+        return new SinkTiming(median(first), median(last), median(total));
     }
 
     /** Times each layer's forward and backward on its own, waiting for each. */
