@@ -176,3 +176,31 @@ wait_gone() { # seconds pid...: waits until none of the pids is alive; fails if 
     sleep 0.1
   done
 }
+
+# --- The dashboard. scripts/start runs it under scripts/supervise, which writes
+# $DDL_RUN/dashboard.pid (its own pid) and appends its output to $DDL_RUN/dashboard.log.
+DASHBOARD_PIDFILE="$DDL_RUN/dashboard.pid"
+
+is_dashboard_jvm() { # pid
+  case "$(cmdline "$1")" in *ddl.master.dashboard.DashboardMain*) return 0 ;; esac
+  return 1
+}
+
+# The pid of this run folder's dashboard supervisor (also when its pid file was deleted), or nothing.
+dashboard_supervisor() {
+  local file pid
+  pid="$(cat "$DASHBOARD_PIDFILE" 2>/dev/null || true)"
+  if alive "$pid" && is_supervisor "$pid"; then echo "$pid"; return 0; fi
+  for file in $(grep -lsaF -- "$DASHBOARD_PIDFILE" /proc/[0-9]*/cmdline 2>/dev/null); do
+    pid="${file#/proc/}"; pid="${pid%/cmdline}"
+    if is_supervisor "$pid"; then echo "$pid"; return 0; fi
+  done
+}
+
+# The dashboard JVM a supervisor runs at the moment, or nothing.
+supervised_dashboard() {
+  local child
+  for child in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    if is_dashboard_jvm "$child"; then echo "$child"; return 0; fi
+  done
+}

@@ -51,6 +51,8 @@ install_prereqs() {
   command -v ip >/dev/null || apt_install iproute2
   command -v openssl >/dev/null || apt_install openssl
   python3 -c 'import numpy' 2>/dev/null || /usr/bin/python3 -c 'import numpy' 2>/dev/null || apt_install python3-numpy
+  # The dashboard's browser test drives Debian's headless Chromium over the DevTools protocol.
+  command -v chromium >/dev/null || apt_install chromium || echo "warning: could not install chromium; the browser test will be skipped" >&2
   mnist_ok "$MNIST_DIR" || fetch_mnist "$MNIST_DIR"
   if ! (find_java) 2>/dev/null; then
     # Debian 13 and Ubuntu ship OpenJDK 21 or 25; Debian 12 has neither (install Temurin there).

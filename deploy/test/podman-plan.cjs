@@ -127,8 +127,10 @@ for (let i = 0; i < n; i++) {
   const dns = `${podName}.${set.spec.serviceName}`;
   const r = containerOptions(podName, spec, worker, { aliases: [dns, `${dns}.${namespace}.svc.cluster.local`] });
   writeArgs(`worker-${i}.args`, r.options.concat(r.args));
-  const probe = worker.readinessProbe && worker.readinessProbe.tcpSocket;
-  if (probe) probes.push([prefix + podName, dns, containerPort(worker, probe.port).containerPort].join("\t"));
+  const probe = worker.readinessProbe && (worker.readinessProbe.tcpSocket || worker.readinessProbe.httpGet);
+  if (probe) {
+    probes.push([prefix + podName, dns, containerPort(worker, probe.port).containerPort, probe.path || ""].join("\t"));
+  }
   summary.push(`${podName}: ${worker.name} ${r.args.join(" ")}${r.notes.length ? " (" + r.notes.join(", ") + ")" : ""}`);
 }
 

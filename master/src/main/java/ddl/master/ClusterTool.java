@@ -24,7 +24,8 @@ import picocli.CommandLine.ParseResult;
  * ping, show their status, ask them to shut down. Run with {@code --help}.
  */
 @Command(name = "ClusterTool", description = "Cluster operations for scripts/start and scripts/shutdown.",
-    subcommands = {ClusterTool.Status.class, ClusterTool.Shutdown.class, ClusterTool.ListWorkers.class},
+    subcommands = {ClusterTool.Status.class, ClusterTool.Monitor.class, ClusterTool.Shutdown.class,
+        ClusterTool.ListWorkers.class, ClusterTool.DashboardSettings.class, ClusterTool.DashboardToken.class},
     footer = {"", "Exit status: 0 when every worker asked about answered (shutdown: 0 unless the config is bad),",
         "1 when one did not, 2 for a bad command line or config."})
 public final class ClusterTool {
@@ -62,6 +63,33 @@ public final class ClusterTool {
         description = "stop waiting as soon as one of these processes has exited (scripts/start passes the"
             + " supervisors it started)")
     List<Long> watch = List.of();
+  }
+
+  @Command(name = "monitor", description = {"One line per worker of the config (or --only those) and one about"
+      + " the newest run of --runs; with --watch, refreshed in place until interrupted."})
+  static final class Monitor {
+    @Mixin
+    Workers workers;
+    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs",
+        description = "the run folder whose newest event log is shown (default: ${DEFAULT-VALUE})")
+    java.nio.file.Path runs;
+    @Option(names = "--watch", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "2",
+        description = "refresh every SECONDS (default 2 when given without a value) until interrupted")
+    @Range(min = 1, max = 3600)
+    Integer watchSeconds;
+  }
+
+  @Command(name = "dashboard", description = "Prints \"enabled host port\" of the config's dashboard settings.")
+  static final class DashboardSettings {
+    @Mixin
+    Workers workers;
+  }
+
+  @Command(name = "dashboard-token", description = {"Prints the dashboard token of the config's secret: what a",
+      "dashboard bound beyond loopback accepts instead of the secret (it cannot run code on workers)."})
+  static final class DashboardToken {
+    @Mixin
+    Workers workers;
   }
 
   @Command(name = "shutdown", description = "Asks every reachable worker of the config (or --only those) to finish"
@@ -102,6 +130,19 @@ public final class ClusterTool {
           ClusterConfig cluster = s.workers.cluster();
           yield shutdown(cluster, s.workers.targets(cluster), out);
         }
+        case Monitor m -> {
+          ClusterConfig cluster = m.workers.cluster();
+          yield monitor(cluster, m.workers.targets(cluster), m.runs, m.watchSeconds, out);
+        }
+        case DashboardSettings d -> {
+          var settings = d.workers.cluster().dashboard();
+          out.println(settings.enabled() + " " + settings.host() + " " + settings.port());
+          yield 0;
+        }
+        case DashboardToken t -> {
+          out.println(ddl.master.dashboard.DashboardAuth.token(t.workers.cluster().secret()));
+          yield 0;
+        }
         case ListWorkers l -> {
           List<WorkerAddress> all = l.workers.cluster().workers();
           for (int i = 0; i < all.size(); i++) {
@@ -129,21 +170,11 @@ public final class ClusterTool {
       targets.forEach(a -> down.put(a, "not tried"));
       while (true) {
         for (WorkerAddress address : List.copyOf(down.keySet())) {
-          ProxyWorker w = null;
           try {
-            w = ProxyWorker.connect(vertx, config, address, 0).await();
-            long rtt = w.ping().await();
-            var stats = w.stats().await();
-            out.printf("%-21s up   ping %7.2f ms  uptime %6.1f s  sessions %d  calls %,d  heap %,d MiB%n",
-                address, rtt / 1e6, stats.uptimeMillis() / 1000.0, stats.sessions() - 1, stats.callsServed(),
-                stats.heapUsedBytes() >> 20);
-            w.close().await();
+            out.println(workerLine(vertx, config, address));
             down.remove(address);
           } catch (RuntimeException e) {
             down.put(address, e.getMessage());
-            if (w != null) {
-              w.close();
-            }
           }
         }
         if (down.isEmpty()) {
@@ -159,6 +190,56 @@ public final class ClusterTool {
           return 1;
         }
         sleep(200);
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /** One line about a worker that answers; fails if it does not. */
+  private static String workerLine(Vertx vertx, ClusterConfig config, WorkerAddress address) {
+    ProxyWorker w = ProxyWorker.connect(vertx, config, address, 0).await();
+    try {
+      long rtt = w.ping().await();
+      var stats = w.stats().await();
+      return String.format(java.util.Locale.ROOT,
+          "%-21s up   ping %7.2f ms  uptime %6.1f s  sessions %d  calls %,d  heap %,d MiB  %s", address, rtt / 1e6,
+          stats.uptimeMillis() / 1000.0, stats.sessions() - 1, stats.callsServed(), stats.heapUsedBytes() >> 20,
+          stats.device());
+    } finally {
+      w.close();
+    }
+  }
+
+  /** Prints every worker's line and the newest run's; 1 if a worker is down. */
+  private static int monitor(ClusterConfig config, List<WorkerAddress> targets, java.nio.file.Path runs,
+      Integer watchSeconds, PrintStream out) {
+    Vertx vertx = Vertx.vertx();
+    boolean terminal = ddl.transport.cli.Terminal.isInteractive();
+    try {
+      while (true) {
+        StringBuilder screen = new StringBuilder();
+        int down = 0;
+        for (WorkerAddress address : targets) {
+          try {
+            screen.append(workerLine(vertx, config, address)).append('\n');
+          } catch (RuntimeException e) {
+            down++;
+            screen.append(String.format("%-21s DOWN (%s)%n", address,
+                String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+          }
+        }
+        screen.append(ddl.master.dashboard.RunStatus.newest(runs).orElse("no run yet in " + runs)).append('\n');
+        if (watchSeconds == null) {
+          out.print(screen);
+          return down == 0 ? 0 : 1;
+        }
+        String header = java.time.LocalTime.now().withNano(0) + "  " + (targets.size() - down) + " of "
+            + targets.size() + " workers up  (every " + watchSeconds + " s; Ctrl-C to stop)\n";
+        // On a terminal the screen is redrawn in place; in a log each refresh follows the last.
+        out.print((terminal ? "\033[H\033[2J" : "\n") + header + screen);
+        out.flush();
+        sleep(watchSeconds * 1000L);
       }
     } finally {
       vertx.close().await();

@@ -20,6 +20,7 @@ public final class WorkerProcesses implements AutoCloseable {
   private final Path dir;
   private final Path config;
   private final java.util.function.IntFunction<List<String>> launcher;
+  private java.util.function.IntFunction<List<String>> extraArgs = i -> List.of();
 
   private WorkerProcesses(Path dir, Path config, java.util.function.IntFunction<List<String>> launcher) {
     this.dir = dir;
@@ -29,11 +30,20 @@ public final class WorkerProcesses implements AutoCloseable {
 
   /** Starts {@code count} workers on free loopback ports and waits until each listens. */
   public static WorkerProcesses start(int count, Path dir, String extraYaml) throws IOException, InterruptedException {
+    return start(count, dir, extraYaml, i -> List.of());
+  }
+
+  /**
+   * Starts {@code count} workers on free loopback ports, worker {@code i} with the extra options
+   * {@code args.apply(i)} (such as {@code --http-port}), and waits until each listens.
+   */
+  public static WorkerProcesses start(int count, Path dir, String extraYaml,
+      java.util.function.IntFunction<List<String>> args) throws IOException, InterruptedException {
     List<String> addresses = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       addresses.add("127.0.0.1:" + freePort());
     }
-    return start(addresses, i -> List.of(), dir, extraYaml);
+    return start(addresses, i -> List.of(), args, dir, extraYaml);
   }
 
   /**
@@ -42,12 +52,19 @@ public final class WorkerProcesses implements AutoCloseable {
    */
   public static WorkerProcesses start(List<String> addresses, java.util.function.IntFunction<List<String>> launcher,
       Path dir, String extraYaml) throws IOException, InterruptedException {
+    return start(addresses, launcher, i -> List.of(), dir, extraYaml);
+  }
+
+  private static WorkerProcesses start(List<String> addresses, java.util.function.IntFunction<List<String>> launcher,
+      java.util.function.IntFunction<List<String>> args, Path dir, String extraYaml)
+      throws IOException, InterruptedException {
     StringBuilder yaml = new StringBuilder("workers:\n");
     addresses.forEach(a -> yaml.append("  - ").append(a).append('\n'));
     yaml.append("secret: ").append(SECRET).append('\n').append(extraYaml);
     Path config = dir.resolve("config.yml");
     Files.writeString(config, yaml);
     WorkerProcesses workers = new WorkerProcesses(dir, config, launcher);
+    workers.extraArgs = args;
     for (int i = 0; i < addresses.size(); i++) {
       workers.startOne(i);
     }
@@ -75,6 +92,7 @@ public final class WorkerProcesses implements AutoCloseable {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
     command.addAll(List.of("-jar", workerJar().toString(), "--config", config.toString(), "--index", "" + index));
+    command.addAll(extraArgs.apply(index));
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("worker-" + index + ".log").toFile());
@@ -126,7 +144,7 @@ public final class WorkerProcesses implements AutoCloseable {
     throw new IllegalStateException("worker at " + address + " did not start listening within 30 s");
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

@@ -31,6 +31,11 @@ public final class RunRecord {
     return this;
   }
 
+  /** The run's id, {@code <UTC time>-<task>}: the name of its record and of its event log. */
+  public String id() {
+    return STAMP.format(started) + "-" + task;
+  }
+
   public Map<String, Object> fields() {
     return fields;
   }
@@ -39,7 +44,7 @@ public final class RunRecord {
   public Path write(Path dir) {
     try {
       Files.createDirectories(dir);
-      Path file = dir.resolve(STAMP.format(started) + "-" + task + ".json");
+      Path file = dir.resolve(id() + ".json");
       Files.writeString(file, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
           .create().toJson(fields) + "\n");
       return file;

@@ -5,6 +5,7 @@ import ddl.transport.DdlException;
 import ddl.transport.cli.CommandLines;
 import ddl.transport.cli.ProjectVersion;
 import ddl.transport.cli.UsageException;
+import ddl.transport.observe.LogFormat;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +22,7 @@ public final class TaskMain {
     add("sync-sgd", ddl.tasks.train.TaskSyncSgd::run, "train the MLP on Fashion-MNIST with sync SGD (or --average-every K)");
     add("async-sgd", ddl.tasks.train.TaskAsyncSgd::run, "train the MLP with a parameter server (--staleness S)");
     add("evaluate", ddl.tasks.train.TaskEvaluate::run, "test accuracy and top-k predictions of a checkpoint");
+    add("bench", TaskBench::run, "one table of transport and sync SGD figures, medians of --reps runs (scripts/bench)");
     add("examples", ddl.tasks.examples.TaskExamples::run, "every kind of call against the workers, printing what each returned");
     add("export", TaskExport::run, "write a checkpoint as a NumPy .npz plus a JSON of its architecture");
   }
@@ -32,11 +34,21 @@ public final class TaskMain {
     SUMMARIES.put(name, summary);
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] arguments) {
+    String[] format = new String[1];
+    String[] args = arguments;
+    try {
+      args = LogFormat.strip(arguments, format);
+      LogFormat.choose(format[0]).install();
+    } catch (IllegalArgumentException e) {
+      CommandLines.exitWithUsageError(new UsageException("scripts/task", e.getMessage()));
+    }
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-      System.out.println("Usage: scripts/task NAME [options]   (scripts/task NAME --help for a task's options)");
+      System.out.println("Usage: scripts/task [--log-format text|json] NAME [options]   (scripts/task NAME --help for a"
+          + " task's options)");
       System.out.println("Tasks:");
       SUMMARIES.forEach((k, v) -> System.out.printf("  %-12s %s%n", k, v));
+      System.out.println("--log-format json (or " + LogFormat.ENV + "=json) prints one JSON object per line.");
       System.out.println("Exit codes: 0 done, 1 the task failed, 2 bad options or configuration.");
       return;
     }
@@ -51,7 +63,8 @@ public final class TaskMain {
       CommandLines.exitWithUsageError(new UsageException("scripts/task", "unknown task '" + args[0] + "'; tasks: "
           + String.join(", ", TASKS.keySet())));
     }
-    run(() -> task.accept(Arrays.copyOfRange(args, 1, args.length)));
+    String[] taskArgs = Arrays.copyOfRange(args, 1, args.length);
+    run(() -> task.accept(taskArgs));
   }
 
   /**

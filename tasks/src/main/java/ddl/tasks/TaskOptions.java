@@ -38,6 +38,11 @@ public final class TaskOptions {
     return CommandLines.parse(cl, args) == null ? null : flags;
   }
 
+  /** The config file as given. */
+  public String configFile() {
+    return config;
+  }
+
   /** The config file, cut to the first {@code --workers} entries if given. */
   public ClusterConfig cluster() {
     ClusterConfig loaded = ClusterConfig.load(config);

@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
  * second on one connection, and bulk {@code float[]} round trips of 1, 16 and 64 MiB.
  */
 public final class TaskPing {
+  /** The sizes of the bulk round trips, in MiB. */
+  static final int[] BULK_MIB = {1, 16, 64};
+
   private TaskPing() {}
 
   public static void main(String[] args) {
@@ -55,38 +58,13 @@ public final class TaskPing {
       return;
     }
     TaskOptions options = flags.task;
-    int seq = flags.seq;
-    int pipelined = flags.pipelined;
-    int window = flags.window;
-    int bulkRounds = flags.bulkRounds;
     RunRecord record = new RunRecord("ping");
     record.put("parameters", options.values());
     try (Cluster cluster = options.connect()) {
       ProxyWorker worker = cluster.worker(0);
       record.put("worker", worker.address());
       System.out.println("measuring against " + worker);
-
-      long[] chained = sequentialChained(worker, seq);
-      long[] awaited = sequentialAwaited(worker, Math.min(seq, 5000));
-      record.put("seq_p50_us", micros(percentile(chained, 50)));
-      record.put("seq_p99_us", micros(percentile(chained, 99)));
-      record.put("seq_await_p50_us", micros(percentile(awaited, 50)));
-      record.put("seq_await_p99_us", micros(percentile(awaited, 99)));
-
-      pipelinedPings(worker, Math.min(pipelined, 50_000), window); // warm-up
-      double pingsPerSecond = pipelinedPings(worker, pipelined, window);
-      RemoteFunction<Integer, Integer> increment = (ctx, x) -> x + 1;
-      pipelinedCalls(worker, increment, Math.min(pipelined, 50_000) / 2, window); // warm-up and ship
-      double callsPerSecond = pipelinedCalls(worker, increment, pipelined / 2, window);
-      record.put("pipelined_calls_per_s", Math.round(pingsPerSecond));
-      record.put("pipelined_invokes_per_s", Math.round(callsPerSecond));
-
-      Map<String, Object> bulk = new LinkedHashMap<>();
-      RemoteFunction<float[], float[]> echo = (ctx, a) -> a;
-      for (int mib : new int[] {1, 16, 64}) {
-        bulk.put(mib + "MiB", bulkRoundTrip(worker, echo, mib, bulkRounds));
-      }
-      record.put("bulk", bulk);
+      measure(worker, flags.seq, flags.pipelined, flags.window, flags.bulkRounds).forEach(record::put);
     }
     Path file = record.write(Path.of("runs"));
     Map<String, String> rows = new LinkedHashMap<>();
@@ -101,6 +79,37 @@ public final class TaskPing {
     bulkRows.forEach((size, m) -> rows.put("bulk float[] " + size + " round trip",
         m.get("median_ms") + " ms median, " + m.get("gb_per_s") + " GB/s each way"));
     RunRecord.printTable("ping results (" + file + "):", rows);
+  }
+
+  /**
+   * Measures {@code worker}: sequential round trips (chained callbacks and blocking awaits),
+   * pipelined pings and lambda calls, bulk {@code float[]} echoes of 1, 16 and 64 MiB; the figures
+   * by their run-record names.
+   */
+  static Map<String, Object> measure(ProxyWorker worker, int seq, int pipelined, int window, int bulkRounds) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    long[] chained = sequentialChained(worker, seq);
+    long[] awaited = sequentialAwaited(worker, Math.min(seq, 5000));
+    m.put("seq_p50_us", micros(percentile(chained, 50)));
+    m.put("seq_p99_us", micros(percentile(chained, 99)));
+    m.put("seq_await_p50_us", micros(percentile(awaited, 50)));
+    m.put("seq_await_p99_us", micros(percentile(awaited, 99)));
+
+    pipelinedPings(worker, Math.min(pipelined, 50_000), window); // warm-up
+    double pingsPerSecond = pipelinedPings(worker, pipelined, window);
+    RemoteFunction<Integer, Integer> increment = (ctx, x) -> x + 1;
+    pipelinedCalls(worker, increment, Math.min(pipelined, 50_000) / 2, window); // warm-up and ship
+    double callsPerSecond = pipelinedCalls(worker, increment, pipelined / 2, window);
+    m.put("pipelined_calls_per_s", Math.round(pingsPerSecond));
+    m.put("pipelined_invokes_per_s", Math.round(callsPerSecond));
+
+    Map<String, Object> bulk = new LinkedHashMap<>();
+    RemoteFunction<float[], float[]> echo = (ctx, a) -> a;
+    for (int mib : BULK_MIB) {
+      bulk.put(mib + "MiB", bulkRoundTrip(worker, echo, mib, bulkRounds));
+    }
+    m.put("bulk", bulk);
+    return m;
   }
 
   /** Each ping sent from the previous reply's callback: the transport's own latency. */

@@ -9,7 +9,7 @@ import java.util.List;
  * ({@link #possibleWorkers()}); otherwise it is null.
  */
 public record ClusterConfig(Path source, List<WorkerAddress> workers, String secret, TransportConfig transport,
-    TlsConfig tls, StatefulSetWorkers statefulSet) {
+    TlsConfig tls, StatefulSetWorkers statefulSet, DashboardConfig dashboard) {
 
   /** The secret shipped in the repository's config.yml; workers warn while it is in use. */
   public static final String EXAMPLE_SECRET = "change-me-before-you-use-this-beyond-localhost";
@@ -18,6 +18,12 @@ public record ClusterConfig(Path source, List<WorkerAddress> workers, String sec
   public ClusterConfig(Path source, List<WorkerAddress> workers, String secret, TransportConfig transport,
       TlsConfig tls) {
     this(source, workers, secret, transport, tls, null);
+  }
+
+  /** A cluster with the default dashboard settings. */
+  public ClusterConfig(Path source, List<WorkerAddress> workers, String secret, TransportConfig transport,
+      TlsConfig tls, StatefulSetWorkers statefulSet) {
+    this(source, workers, secret, transport, tls, statefulSet, DashboardConfig.defaults());
   }
 
   /** Loads and validates a config file; errors name the file and the key. */
@@ -36,18 +42,18 @@ public record ClusterConfig(Path source, List<WorkerAddress> workers, String sec
    */
   public ClusterConfig firstWorkers(int n) {
     if (statefulSet != null && n > workers.size() && n <= statefulSet.maxReplicas()) {
-      return new ClusterConfig(source, statefulSet.addresses(n), secret, transport, tls, statefulSet);
+      return new ClusterConfig(source, statefulSet.addresses(n), secret, transport, tls, statefulSet, dashboard);
     }
     if (n < 1 || n > workers.size()) {
       throw new ConfigException("asked for " + n + " workers but " + source + " lists " + workers.size()
           + " (key 'workers')");
     }
-    return new ClusterConfig(source, workers.subList(0, n), secret, transport, tls, statefulSet);
+    return new ClusterConfig(source, workers.subList(0, n), secret, transport, tls, statefulSet, dashboard);
   }
 
   /** The same settings with another worker list. */
   public ClusterConfig withWorkers(List<WorkerAddress> others) {
-    return new ClusterConfig(source, List.copyOf(others), secret, transport, tls, statefulSet);
+    return new ClusterConfig(source, List.copyOf(others), secret, transport, tls, statefulSet, dashboard);
   }
 
   /**

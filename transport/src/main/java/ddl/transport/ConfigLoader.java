@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /** Reads config.yml with SnakeYAML's safe constructor and checks every key. */
 final class ConfigLoader {
-  private static final Set<String> TOP_KEYS = Set.of("workers", "secret", "transport", "tls");
+  private static final Set<String> TOP_KEYS = Set.of("workers", "secret", "transport", "tls", "dashboard");
   private static final Set<String> TRANSPORT_KEYS = Set.of(
       "max_message_bytes", "max_in_flight", "compress_threshold_bytes", "compression_level",
       "call_timeout_seconds", "connect_timeout_seconds", "heartbeat_seconds", "write_queue_max_bytes",
@@ -32,6 +32,7 @@ final class ConfigLoader {
       "max_frame_bytes", "max_message_bytes (large messages now travel as streams of 1 MiB frames)",
       "max_decompressed_bytes", "max_message_bytes (it also bounds what a compressed message expands to)");
   private static final Set<String> TLS_KEYS = Set.of("enabled", "certificate", "key", "trust");
+  private static final Set<String> DASHBOARD_KEYS = Set.of("enabled", "host", "port");
   /** Overrides the file's secret, so it need not be written to disk. */
   static final String SECRET_ENV = "DDL_SECRET";
   /** Overrides the file's workers: host:port,host:port or the StatefulSet form key=value,... */
@@ -82,7 +83,9 @@ final class ConfigLoader {
     String secret = secret(top.get("secret"));
     TransportConfig transport = transport(top.get("transport"));
     TlsConfig tls = tls(top.get("tls"));
-    return new ClusterConfig(file, List.copyOf(workers.list()), secret, transport, tls, workers.statefulSet());
+    DashboardConfig dashboard = dashboard(top.get("dashboard"));
+    return new ClusterConfig(file, List.copyOf(workers.list()), secret, transport, tls, workers.statefulSet(),
+        dashboard);
   }
 
   /** The workers, and the StatefulSet that names them if they are one (else null). */
@@ -281,6 +284,26 @@ final class ConfigLoader {
     return new TlsConfig(on, certificate, key, trust);
   }
 
+  private DashboardConfig dashboard(Object value) {
+    DashboardConfig d = DashboardConfig.defaults();
+    if (value == null) {
+      return d;
+    }
+    Map<?, ?> map = mapping(value, "dashboard");
+    checkKeys(map, DASHBOARD_KEYS, "dashboard.");
+    Object enabled = map.get("enabled");
+    if (enabled != null && !(enabled instanceof Boolean)) {
+      throw error("dashboard.enabled", "must be true or false, not '" + enabled + "'");
+    }
+    Object host = map.get("host");
+    if (host != null && (!(host instanceof String h) || h.isBlank() || h.strip().contains(" "))) {
+      throw error("dashboard.host", "must be a host name or address to bind to (such as 127.0.0.1 or 0.0.0.0),"
+          + " not '" + host + "'");
+    }
+    return new DashboardConfig(enabled == null ? d.enabled() : (Boolean) enabled,
+        host == null ? d.host() : ((String) host).trim(), (int) number(map, "dashboard.", "port", d.port(), 1, 65535));
+  }
+
   private String path(Map<?, ?> map, String key, boolean required) {
     Object value = map.get(key);
     if (value == null) {
@@ -304,16 +327,20 @@ final class ConfigLoader {
   }
 
   private long number(Map<?, ?> map, String key, long fallback, long min, long max) {
+    return number(map, "transport.", key, fallback, min, max);
+  }
+
+  private long number(Map<?, ?> map, String prefix, String key, long fallback, long min, long max) {
     Object value = map.get(key);
     if (value == null) {
       return fallback;
     }
     if (!(value instanceof Number n) || value instanceof Double || value instanceof Float) {
-      throw error("transport." + key, "must be a whole number, not '" + value + "'");
+      throw error(prefix + key, "must be a whole number, not '" + value + "'");
     }
     long v = n.longValue();
     if (v < min || v > max) {
-      throw error("transport." + key, "is " + v + "; allowed " + min + ".." + max);
+      throw error(prefix + key, "is " + v + "; allowed " + min + ".." + max);
     }
     return v;
   }

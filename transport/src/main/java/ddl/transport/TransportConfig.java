@@ -56,4 +56,10 @@ public record TransportConfig(
     return new TransportConfig(maxMessageBytes, maxInFlight, compressThresholdBytes, compressionLevel, callTimeout,
         connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, keep);
   }
+
+  /** The same settings without compression (a message is never compressed, whatever its size). */
+  public TransportConfig withoutCompression() {
+    return new TransportConfig(maxMessageBytes, maxInFlight, Integer.MAX_VALUE, compressionLevel, callTimeout,
+        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, sessionKeep);
+  }
 }

@@ -45,6 +45,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theDashboardDefaultsToLoopbackOn7100AndItsKeysAreChecked() throws IOException {
+    ClusterConfig plain = ClusterConfig.load(write("workers: [a:1]\nsecret: 0123456789abcdef\n"));
+    assertEquals(new DashboardConfig(true, "127.0.0.1", 7100), plain.dashboard());
+    assertTrue(plain.dashboard().loopbackOnly());
+    ClusterConfig set = ClusterConfig.load(write("workers: [a:1]\nsecret: 0123456789abcdef\n"
+        + "dashboard: {enabled: false, host: 0.0.0.0, port: 7590}\n"));
+    assertEquals(new DashboardConfig(false, "0.0.0.0", 7590), set.dashboard());
+    assertFalse(set.dashboard().loopbackOnly());
+    assertEquals(set.dashboard(), set.firstWorkers(1).dashboard());
+    String yaml = "workers: [a:1]\nsecret: 0123456789abcdef\n";
+    assertTrue(error(yaml + "dashboard: {port: 70000}\n").contains("'dashboard.port' is 70000; allowed 1..65535"));
+    assertTrue(error(yaml + "dashboard: {enabled: yes please}\n").contains("'dashboard.enabled' must be true or false"));
+    assertTrue(error(yaml + "dashboard: {host: ''}\n").contains("'dashboard.host'"));
+    assertTrue(error(yaml + "dashboard: {url: x}\n").contains("'dashboard.url' is not a known key"));
+    assertTrue(error(yaml + "dashboard: 7100\n").contains("'dashboard' must be a mapping"));
+  }
+
+  @Test
   void errorsNameTheKey() throws IOException {
     assertTrue(error("workers: [a:1]\nsecret: 0123456789abcdef\nbogus: 1\n").contains("'bogus'"));
     assertTrue(error("workers: [a:1]\n").contains("'secret'"));

@@ -66,6 +66,7 @@ final class SessionRequests implements Connection.Inbound {
   private void runUserCall(Connection connection, long id, Messages.Request request, String what) {
     RunningCall call = new RunningCall(id, what, session.name());
     running.put(id, call);
+    long queued = System.nanoTime();
     userThreads.execute(() -> {
       call.started();
       Thread.currentThread().setContextClassLoader(session.loader());
@@ -74,6 +75,7 @@ final class SessionRequests implements Connection.Inbound {
       } finally {
         running.remove(id, call);
         call.finished();
+        server.counters().callNanos.accept(System.nanoTime() - queued);
       }
     });
   }

@@ -2,6 +2,7 @@ package ddl.worker;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /** The worker-wide figures that {@code stats} reports. */
 final class WorkerCounters {
@@ -11,4 +12,8 @@ final class WorkerCounters {
   final AtomicLong bytesIn = new AtomicLong();
   final AtomicLong bytesOut = new AtomicLong();
   final AtomicLong runawayCalls = new AtomicLong();
+  /** Connections from masters or peers closed because they fell silent past three heartbeats. */
+  final AtomicLong heartbeatsMissed = new AtomicLong();
+  /** How long user calls take, queueing included; no-op unless the worker serves metrics. */
+  volatile LongConsumer callNanos = nanos -> {};
 }

@@ -6,7 +6,12 @@ import ddl.transport.WorkerAddress;
 import ddl.transport.cli.CommandLines;
 import ddl.transport.cli.Range;
 import ddl.transport.cli.UsageException;
+import ddl.transport.observe.LogFormat;
+import ddl.transport.observe.Observability;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
@@ -25,6 +30,8 @@ import picocli.CommandLine.Option;
         "unless --bind says otherwise. DDL_WORKERS and DDL_SECRET in the environment override the",
         "config's workers and secret."})
 public final class WorkerMain {
+  /** Sets the HTTP port for /metrics and /healthz when --http-port is not given. */
+  static final String HTTP_PORT_ENV = "DDL_HTTP_PORT";
   @Option(names = "--config", paramLabel = "FILE", defaultValue = "config.yml",
       description = "cluster configuration (default: ${DEFAULT-VALUE})")
   private String configPath;
@@ -40,22 +47,32 @@ public final class WorkerMain {
   private String bind;
   @Option(names = "--gpu", description = "compute on the GPU if the TensorFlow engine finds one (logged)")
   private boolean gpu;
+  @Option(names = "--http-port", paramLabel = "PORT",
+      description = "serve GET /metrics (Prometheus) and GET /healthz on this port, on the same interface as"
+          + " the worker (default: the environment variable " + HTTP_PORT_ENV + ", else off)")
+  @Range(min = 1, max = 65535)
+  private Integer httpPort;
+  @Option(names = LogFormat.OPTION, paramLabel = "FORMAT",
+      description = "text (one line per event) or json (one JSON object per line); default: the environment"
+          + " variable " + LogFormat.ENV + ", else text")
+  private String logFormat;
 
   private WorkerMain() {}
 
   public static void main(String[] args) {
-    Logging.configure();
     System.setProperty("ai.djl.offline", "true");
     WorkerMain options = new WorkerMain();
     try {
       if (!CommandLines.parse(options, args)) {
         return;
       }
+      LogFormat.choose(options.logFormat).install();
+      Integer httpPort = options.httpPort != null ? options.httpPort : httpPortFromEnv();
       ClusterConfig config = ClusterConfig.load(options.configPath);
       WorkerAddress address = address(config, options.listen, options.index);
       boolean fromHostName = options.listen == null && options.index == null;
       run(config, address, options.bind != null ? options.bind : fromHostName ? "0.0.0.0" : address.host(),
-          options.gpu ? "gpu" : "cpu");
+          options.gpu ? "gpu" : "cpu", httpPort);
     } catch (UsageException e) {
       CommandLines.exitWithUsageError(e);
     } catch (IllegalArgumentException e) {
@@ -84,7 +101,25 @@ public final class WorkerMain {
     return possible.get(index);
   }
 
-  private static void run(ClusterConfig config, WorkerAddress address, String bindHost, String device) {
+  private static Integer httpPortFromEnv() {
+    String value = System.getenv(HTTP_PORT_ENV);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      int port = Integer.parseInt(value.trim());
+      if (port >= 1 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException("the environment variable " + HTTP_PORT_ENV + " is '" + value
+        + "'; it must be a port 1..65535 (or unset, for no HTTP)");
+  }
+
+  private static void run(ClusterConfig config, WorkerAddress address, String bindHost, String device,
+      Integer httpPort) {
     Logger log = Logger.getLogger(WorkerMain.class.getName());
     if (ClusterConfig.EXAMPLE_SECRET.equals(config.secret())) {
       log.warning("worker " + address + ": config.yml still has the example secret; change 'secret' before "
@@ -94,12 +129,20 @@ public final class WorkerMain {
       log.warning("worker " + address + ": OPT_OUT_TRACKING=true is not set, so DJL may contact the network"
           + " when the engine loads; start workers with scripts/start");
     }
-    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = httpPort == null ? null : Observability.registry();
+    Vertx vertx = registry == null ? Vertx.vertx() : Observability.vertx(registry);
     WorkerServer server = new WorkerServer(vertx, config, address, device, code -> {
       log.info("worker " + address + ": stopped" + (code == 0 ? "" : " (exit code " + code + ")"));
       vertx.close().onComplete(ar -> System.exit(code));
     });
-    server.start(bindHost).onComplete(ar -> {
+    Future<?> http = Future.succeededFuture();
+    if (registry != null) {
+      server.bindMetrics(registry);
+      Router router = Observability.addRoutes(Router.router(vertx), registry, server::health);
+      http = Observability.serve(vertx, router, bindHost, httpPort).onSuccess(s -> log.info("worker " + address
+          + ": /metrics and /healthz on http://" + bindHost + ":" + s.actualPort() + "/"));
+    }
+    http.compose(h -> server.start(bindHost)).onComplete(ar -> {
       if (ar.failed()) {
         System.err.println("ddl-worker: " + ar.cause().getMessage());
         vertx.close().onComplete(x -> System.exit(WorkerExit.CANNOT_LISTEN));

@@ -2,6 +2,8 @@ package ddl.worker;
 
 import ddl.transport.ClusterConfig;
 import ddl.transport.WorkerAddress;
+import ddl.transport.observe.Health;
+import io.micrometer.core.instrument.MeterRegistry;
 import ddl.transport.wire.ClassPolicy;
 import ddl.transport.wire.Connection;
 import ddl.transport.wire.Handshake;
@@ -140,6 +142,9 @@ public final class WorkerServer {
         return;
       }
       connections.remove(connection);
+      if (connection.closedForSilence()) {
+        counters.heartbeatsMissed.incrementAndGet();
+      }
       counters.bytesOut.addAndGet(connection.bytesSent());
       counters.bytesIn.addAndGet(connection.bytesReceived());
       if (connection.role() == Handshake.Role.MASTER) {
@@ -170,6 +175,16 @@ public final class WorkerServer {
 
   boolean shuttingDown() {
     return shuttingDown;
+  }
+
+  /** Up while serving, down once a shutdown has begun. */
+  public Health health() {
+    return shuttingDown ? Health.down("shutting down") : Health.up();
+  }
+
+  /** Registers this worker's meters ({@code ddl_worker_*}) with {@code registry} and times its calls. */
+  public void bindMetrics(MeterRegistry registry) {
+    WorkerMetrics.bind(registry, this, counters);
   }
 
   private Session openSession(String peer, String sessionName) {

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * One worker's replica of the model: its weights and optimizer state stay here for the whole run,
@@ -105,14 +106,24 @@ public final class ReplicaModel implements AutoCloseable {
     List<Future<?>> reducing = new ArrayList<>();
     long base = s.stepId() * OPS_PER_STEP;
     int[] order = {0};
+    long[] bytes = {0};
     boolean[] handed = new boolean[weights.length];
-    GradientSource.TensorReady reduce = (tensor, values) -> {
-      handed[tensor] = true;
+    SmallTensors small = new SmallTensors();
+    Consumer<float[]> reduceVector = vector -> {
       long op = base + order[0]++;
+      bytes[0] += stepRing.bytesSent(vector.length);
       reducing.add(comm.submit(() -> {
-        stepRing.meanInPlace(op, values, 0, values.length);
+        stepRing.meanInPlace(op, vector, 0, vector.length);
         return null;
       }));
+    };
+    GradientSource.TensorReady reduce = (tensor, values) -> {
+      handed[tensor] = true;
+      if (small.isSmall(values)) {
+        small.add(values); // reduced together after the large ones
+      } else {
+        reduceVector.accept(values);
+      }
     };
     Gradient g = source.gradient(weights, s.epoch(), s.step(), reduce);
     long computed = System.nanoTime();
@@ -121,15 +132,17 @@ public final class ReplicaModel implements AutoCloseable {
         reduce.ready(t, g.values()[t]); // a source that hands out nothing early: reduce the rest now
       }
     }
+    SmallTensors.Bucket bucket = small.drain();
+    float[] smallOnes = bucket.pack();
+    if (smallOnes.length > 0) {
+      reduceVector.accept(smallOnes);
+    }
     await(reducing);
+    bucket.unpack(smallOnes);
     long reduced = System.nanoTime();
     pending = g.values();
     pendingStep = s.stepId();
-    long bytes = 0;
-    for (float[] t : g.values()) {
-      bytes += stepRing.bytesSent(t.length);
-    }
-    return new Steps.StepStats(g.loss(), g.correct(), g.rows(), computed - start, reduced - computed, bytes);
+    return new Steps.StepStats(g.loss(), g.correct(), g.rows(), computed - start, reduced - computed, bytes[0]);
   }
 
   /** Applies the pending ring update if it is the one of step {@code step}. */
@@ -195,8 +208,20 @@ public final class ReplicaModel implements AutoCloseable {
       return new Steps.LocalResult(format.pack(delta), lossSum, correct, rows, computed - start, 0);
     }
     requireRing();
-    for (int t = 0; t < delta.length; t++) {
-      ring.meanInPlace(s.stepId() * OPS_PER_STEP + t, delta[t], 0, delta[t].length);
+    long op = s.stepId() * OPS_PER_STEP;
+    SmallTensors small = new SmallTensors();
+    for (float[] d : delta) {
+      if (small.isSmall(d)) {
+        small.add(d);
+      } else {
+        ring.meanInPlace(op++, d, 0, d.length);
+      }
+    }
+    SmallTensors.Bucket bucket = small.drain();
+    float[] smallOnes = bucket.pack();
+    if (smallOnes.length > 0) {
+      ring.meanInPlace(op, smallOnes, 0, smallOnes.length);
+      bucket.unpack(smallOnes);
     }
     adopt(delta);
     anchor = null;

@@ -1,6 +1,10 @@
 package ddl.master.netns;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -8,15 +12,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * Test hosts as Linux network namespaces on one machine: a bridge {@code ddlt-br} at 198.18.0.1
  * (the range set aside for network tests) and one namespace per host at 198.18.0.11, .12, ...
- * joined to it by a veth pair. Needs root; touches only the names it makes.
+ * joined to it by a veth pair. Needs root; touches only the names it makes. The names are fixed,
+ * so a machine-wide file lock makes test runs that want them at the same time (several checkouts
+ * on one machine) take turns instead of deleting each other's hosts.
  */
 public final class NetnsHosts implements AutoCloseable {
   static final String PREFIX = "ddlt";
   static final String BRIDGE = PREFIX + "-br";
+  private static final Path LOCK = Path.of(System.getProperty("java.io.tmpdir"), "ddl-netns-hosts.lock");
   private final int count;
+  private final FileChannel lockFile;
+  private final FileLock lock;
 
-  private NetnsHosts(int count) {
+  private NetnsHosts(int count, FileChannel lockFile, FileLock lock) {
     this.count = count;
+    this.lockFile = lockFile;
+    this.lock = lock;
   }
 
   /** Whether this process may create namespaces (root, with the ip tool present). */
@@ -28,9 +39,21 @@ public final class NetnsHosts implements AutoCloseable {
     }
   }
 
+  /** Makes {@code count} hosts, waiting first while another process holds them. */
   public static NetnsHosts create(int count) throws IOException, InterruptedException {
-    removeLeftovers(count);
-    NetnsHosts hosts = new NetnsHosts(count);
+    FileChannel lockFile = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    NetnsHosts hosts = new NetnsHosts(count, lockFile, lockFile.lock());
+    try {
+      removeLeftovers(count);
+      build(count);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      hosts.close();
+      throw e;
+    }
+    return hosts;
+  }
+
+  private static void build(int count) throws IOException, InterruptedException {
     run(true, "ip", "link", "add", BRIDGE, "type", "bridge");
     run(true, "ip", "addr", "add", "198.18.0.1/24", "dev", BRIDGE);
     run(true, "ip", "link", "set", BRIDGE, "up");
@@ -48,7 +71,6 @@ public final class NetnsHosts implements AutoCloseable {
       run(true, "ip", "netns", "exec", ns, "ip", "link", "set", inside, "up");
       run(true, "ip", "netns", "exec", ns, "ip", "route", "add", "default", "via", "198.18.0.1");
     }
-    return hosts;
   }
 
   /** The address of host {@code i} (1-based). */
@@ -76,6 +98,13 @@ public final class NetnsHosts implements AutoCloseable {
       removeLeftovers(count);
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException("could not remove the test namespaces: " + e.getMessage(), e);
+    } finally {
+      try {
+        lock.release();
+        lockFile.close();
+      } catch (IOException e) {
+        // the lock goes with the process at the latest
+      }
     }
   }
 

@@ -30,7 +30,7 @@ class ReplicaModelRingTest {
     public Gradient gradient(float[][] weights, int epoch, int step, TensorReady ready) {
       float[][] g = new float[TENSORS][];
       for (int t = TENSORS - 1; t >= 0; t--) {
-        g[t] = new float[] {1, 2, 3, 4};
+        g[t] = new float[SmallTensors.BELOW]; // each large enough for an allreduce of its own
         ready.ready(t, g[t]);
       }
       return new Gradient(g, 0.5f, 1, 1, 1);
@@ -89,7 +89,8 @@ class ReplicaModelRingTest {
 
   @Test
   void reductionsOfABrokenStepNeverRunOnTheNextRing() throws Exception {
-    float[][] weights = {new float[4], new float[4], new float[4]};
+    int n = SmallTensors.BELOW;
+    float[][] weights = {new float[n], new float[n], new float[n]};
     try (ReplicaModel replica = new ReplicaModel(new ThreeTensors(),
         new ModelState(weights, FloatArrays.zerosLike(weights)), 0.9f, WireFormat.FP32)) {
       replica.joinRing(new RingAllReduce(new BrokenExchange(), 0, 2, WireFormat.FP32, Duration.ofSeconds(30)));
@@ -104,6 +105,93 @@ class ReplicaModelRingTest {
       for (long key : next.sentKeys) {
         long step = (key >>> 24) >> 10;
         assertEquals(2, step, "the next ring carried a piece of the broken step (key " + key + ")");
+      }
+    }
+  }
+
+  /** Two small tensors and a large one, with values that tell them apart. */
+  private static final class MixedSizes implements GradientSource {
+    static final int[] SIZES = {10, SmallTensors.BELOW + 3, 5};
+
+    @Override
+    public Gradient gradient(float[][] weights, int epoch, int step, TensorReady ready) {
+      float[][] g = new float[SIZES.length][];
+      for (int t = SIZES.length - 1; t >= 0; t--) {
+        g[t] = new float[SIZES[t]];
+        for (int i = 0; i < g[t].length; i++) {
+          g[t][i] = t * 1000 + i % 997;
+        }
+        ready.ready(t, g[t]);
+      }
+      return new Gradient(g, 0.5f, 1, 1, 1);
+    }
+
+    @Override
+    public Evaluation evaluate(float[][] weights, int slice) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** A two-member ring in memory: what a member sends lands in the other's box; records the keys. */
+  private static final class TwoMembers {
+    final List<Long> sentKeys = new CopyOnWriteArrayList<>();
+    private final List<Map<Long, Promise<Object>>> boxes = List.of(new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+
+    Exchange of(int rank) {
+      return new Exchange() {
+        @Override
+        public Future<Void> sendNext(long key, Object value) {
+          sentKeys.add(key);
+          boxes.get(1 - rank).computeIfAbsent(key, k -> Promise.promise()).tryComplete(value);
+          return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Object> receive(long key) {
+          return boxes.get(rank).computeIfAbsent(key, k -> Promise.promise()).future();
+        }
+      };
+    }
+  }
+
+  @Test
+  void smallTensorsShareOneAllreduceAndComeBackInPlace() throws Exception {
+    float[][] weights = new float[MixedSizes.SIZES.length][];
+    for (int t = 0; t < weights.length; t++) {
+      weights[t] = new float[MixedSizes.SIZES[t]];
+    }
+    TwoMembers ring = new TwoMembers();
+    ReplicaModel[] members = new ReplicaModel[2];
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Object>> steps = new java.util.ArrayList<>();
+      for (int rank = 0; rank < 2; rank++) {
+        members[rank] = new ReplicaModel(new MixedSizes(), new ModelState(weights, FloatArrays.zerosLike(weights)), 0.9f,
+            WireFormat.FP32);
+        members[rank].joinRing(new RingAllReduce(ring.of(rank), rank, 2, WireFormat.FP32, Duration.ofSeconds(30)));
+        ReplicaModel member = members[rank];
+        steps.add(threads.submit(() -> member.ringStep(new Steps.RingStep(0, 0, 1, -1, 0.1f))));
+      }
+      for (var step : steps) {
+        step.get();
+      }
+      long ops = ring.sentKeys.stream().map(k -> k >>> 24).distinct().count();
+      assertEquals(2, ops, "one allreduce for the large tensor, one for both small ones");
+      for (ReplicaModel member : members) {
+        member.apply(new Steps.Apply(null, 1, 1f)); // commits the step's mean gradient with lr 1
+        float[][] after = member.state().weights();
+        for (int t = 0; t < after.length; t++) {
+          for (int i = 0; i < after[t].length; i++) {
+            assertEquals(-(t * 1000 + i % 997), after[t][i], "tensor " + t + " value " + i);
+          }
+        }
+      }
+    } finally {
+      threads.shutdownNow();
+      for (ReplicaModel member : members) {
+        if (member != null) {
+          member.close();
+        }
       }
     }
   }

@@ -16,6 +16,7 @@ import ddl.master.train.Trainer;
 import ddl.master.train.TrainingLoop;
 import ddl.master.train.TrainingPlan;
 import ddl.master.train.TrainingProgress;
+import ddl.tasks.RunEvents;
 import ddl.tasks.RunRecord;
 import ddl.tasks.data.Dataset;
 import ddl.tasks.data.ImageData;
@@ -87,44 +88,104 @@ public final class TrainingRun {
     ModelState start = new ModelState(weights, velocity);
 
     RunRecord record = new RunRecord(task);
-    try (Cluster cluster = connect.get()) {
-      ClusterReplicas replicas = ClusterReplicas.start(cluster, data, spec, s.batch(), s.seed(), start, s.momentum(),
-          s.gradDtype());
-      TrainingPlan plan = new TrainingPlan(s.epochs(), replicas.stepsPerEpoch(),
-          s.learningRate(replicas.stepsPerEpoch()), s.momentum());
-      LiveWorkers workers = new LiveWorkers(replicas, System.out::println);
-      Trainer trainer = trainer(mode, s, replicas, workers, plan, start, pieceTimeout(cluster));
-      System.out.printf(Locale.ROOT, "%s: %s (%,d parameters) on %d workers (%s), %s: %d train / %d test rows "
-              + "sent in %.1f s%n", task, spec, init.parameterCount(), cluster.size(), devices(replicas), images.name(),
-          data.train().rows(), data.test().rows(), replicas.setupSeconds());
-      System.out.printf(Locale.ROOT, "%s; batch %d per worker, %d steps per epoch, lr %s, momentum %.2f%n",
-          trainer.describe(), s.batch(), plan.stepsPerEpoch(), plan.learningRate(), s.momentum());
-
-      long sentBefore = cluster.bytesSent();
-      long receivedBefore = cluster.bytesReceived();
-      long workersSentBefore = workerBytesSent(cluster);
-      record.put("setup_bytes_sent", sentBefore);
-      EpochCheckpoints checkpoints = new EpochCheckpoints(task, init.names(), init.shapes(), s.asText(), s.models(),
-          history, resumedFrom, start);
-      TrainingProgress progress = observed(new ConsoleProgress(s.progress(), checkpoints), observer);
-      double priorWall = history.isEmpty() ? 0 : history.get(history.size() - 1).wallSeconds();
-      List<EpochStats> ran = TrainingLoop.run(trainer, replicas, plan, firstEpoch, priorWall, progress);
-
-      history = checkpoints.history();
-      String stamp = record.fields().get("started_utc").toString().replaceAll("[-:]|\\.\\d+", "");
-      Path plot = TrainingPlot.save(history, task, s.runs().resolve(stamp + "-" + task + ".png"));
-      fillRecord(record, task, mode, s, spec, cluster, replicas, plan, trainer, history, ran,
-          cluster.bytesSent() - sentBefore, cluster.bytesReceived() - receivedBefore,
-          workerBytesSent(cluster) - workersSentBefore);
-      record.put("checkpoint", String.valueOf(checkpoints.last()));
-      record.put("plot", plot.toString());
-      if (resumedFrom != null) {
-        record.put("resumed_from", resumedFrom.toString());
+    try (Cluster cluster = connect.get(); RunEvents events = RunEvents.open(s.runs(), record.id())) {
+      try {
+        return train(task, mode, s, cluster, events, record, data, spec, init, start, history, firstEpoch,
+            resumedFrom, observer);
+      } catch (RuntimeException | Error e) {
+        events.write("run_failed", Map.of("error", String.valueOf(e.getMessage())));
+        throw e;
       }
-      Path file = record.write(s.runs());
-      printSummary(record, file);
-      return new TrainingResult(init.names(), init.shapes(), checkpoints.lastState().weights(), history, file,
-          checkpoints.last(), plot, workers.events());
+    }
+  }
+
+  private static TrainingResult train(String task, Mode mode, TrainSettings s, Cluster cluster, RunEvents events,
+      RunRecord record, TrainTest data, ModelSpec spec, ModelWeights init, ModelState start, List<EpochStats> history,
+      int firstEpoch, Path resumedFrom, StepListener observer) {
+    ImageData images = s.data();
+    ClusterReplicas replicas = ClusterReplicas.start(cluster, data, spec, s.batch(), s.seed(), start, s.momentum(),
+        s.gradDtype());
+    TrainingPlan plan = new TrainingPlan(s.epochs(), replicas.stepsPerEpoch(),
+        s.learningRate(replicas.stepsPerEpoch()), s.momentum());
+    LiveWorkers[] live = new LiveWorkers[1];
+    LiveWorkers workers = new LiveWorkers(replicas, line -> {
+      System.out.println(line);
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("message", line);
+      f.put("live", live[0] == null ? null : live[0].liveCount());
+      events.write("worker", f);
+    });
+    live[0] = workers;
+    Trainer trainer = trainer(mode, s, replicas, workers, plan, start, pieceTimeout(cluster));
+    events.write("run_started", startEvent(record, task, mode, s, spec, cluster, plan, firstEpoch, trainer));
+    System.out.printf(Locale.ROOT, "%s: %s (%,d parameters) on %d workers (%s), %s: %d train / %d test rows "
+            + "sent in %.1f s%n", task, spec, init.parameterCount(), cluster.size(), devices(replicas), images.name(),
+        data.train().rows(), data.test().rows(), replicas.setupSeconds());
+    System.out.printf(Locale.ROOT, "%s; batch %d per worker, %d steps per epoch, lr %s, momentum %.2f%n",
+        trainer.describe(), s.batch(), plan.stepsPerEpoch(), plan.learningRate(), s.momentum());
+
+    long sentBefore = cluster.bytesSent();
+    long receivedBefore = cluster.bytesReceived();
+    long workersSentBefore = workerBytesSent(cluster);
+    record.put("setup_bytes_sent", sentBefore);
+    EpochCheckpoints checkpoints = new EpochCheckpoints(task, init.names(), init.shapes(), s.asText(), s.models(),
+        history, resumedFrom, start);
+    TrainingProgress progress = observed(new EventLogProgress(new ConsoleProgress(s.progress(), checkpoints),
+        events), observer);
+    double priorWall = history.isEmpty() ? 0 : history.get(history.size() - 1).wallSeconds();
+    List<EpochStats> ran = TrainingLoop.run(trainer, replicas, plan, firstEpoch, priorWall, progress);
+
+    history = checkpoints.history();
+    String stamp = record.fields().get("started_utc").toString().replaceAll("[-:]|\\.\\d+", "");
+    Path plot = TrainingPlot.save(history, task, s.runs().resolve(stamp + "-" + task + ".png"));
+    fillRecord(record, task, mode, s, spec, cluster, replicas, plan, trainer, history, ran,
+        cluster.bytesSent() - sentBefore, cluster.bytesReceived() - receivedBefore,
+        workerBytesSent(cluster) - workersSentBefore);
+    record.put("checkpoint", String.valueOf(checkpoints.last()));
+    record.put("plot", plot.toString());
+    if (resumedFrom != null) {
+      record.put("resumed_from", resumedFrom.toString());
+    }
+    Path file = record.write(s.runs());
+    Map<String, Object> done = new LinkedHashMap<>();
+    done.put("record", file.toString());
+    done.put("final_test_accuracy", record.fields().get("final_test_accuracy"));
+    done.put("final_test_loss", record.fields().get("final_test_loss"));
+    events.write("run_finished", done);
+    printSummary(record, file);
+    return new TrainingResult(init.names(), init.shapes(), checkpoints.lastState().weights(), history, file,
+        checkpoints.last(), plot, workers.events());
+  }
+
+  /** The first event of a run: what it trains, where, and how long it will be. */
+  private static Map<String, Object> startEvent(RunRecord record, String task, Mode mode, TrainSettings s,
+      ModelSpec spec, Cluster cluster, TrainingPlan plan, int firstEpoch, Trainer trainer) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("id", record.id());
+    f.put("task", task);
+    f.put("pid", ProcessHandle.current().pid());
+    f.put("host", hostName());
+    f.put("mode", modeName(mode, s));
+    f.put("description", trainer.describe());
+    f.put("model", spec.toString());
+    f.put("workers", cluster.workers().stream().map(w -> w.address().toString()).toList());
+    f.put("epochs", plan.epochs());
+    f.put("first_epoch", firstEpoch + 1);
+    f.put("steps_per_epoch", plan.stepsPerEpoch());
+    f.put("batch_per_worker", s.batch());
+    f.put("settings", s.asText());
+    return f;
+  }
+
+  private static String modeName(Mode mode, TrainSettings s) {
+    return mode == Mode.ASYNC ? "async" : s.averageEvery() >= 1 ? "averaging" : "sync";
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
     }
   }
 
@@ -223,7 +284,7 @@ public final class TrainingRun {
     r.put("worker_events", trainer.workers().events());
     r.put("worker_addresses", cluster.workers().stream().map(w -> w.address()).toList());
     r.put("devices", replicas.infos().stream().map(ReplicaInfo::device).toList());
-    r.put("mode", mode == Mode.ASYNC ? "async" : s.averageEvery() >= 1 ? "averaging" : "sync");
+    r.put("mode", modeName(mode, s));
     r.put("allreduce", mode == Mode.ASYNC ? "parameter server" : s.ring() ? "ring" : "master");
     r.put("grad_dtype", s.gradDtype().name().toLowerCase(Locale.ROOT));
     r.put("description", trainer.describe());

@@ -28,17 +28,24 @@ final class ScriptRunner implements AutoCloseable {
   private final Path config;
   private final Path run;
   private final List<Integer> ports;
+  private final int dashboardPort;
   private final Map<String, String> environment = new HashMap<>();
 
   /** Where a script ended: its exit code and its output (stdout and stderr together). */
   record Result(int code, String output) {}
 
-  private ScriptRunner(Path home, Path dir, Path config, Path run, List<Integer> ports) {
+  private ScriptRunner(Path home, Path dir, Path config, Path run, List<Integer> ports, int dashboardPort) {
     this.home = home;
     this.dir = dir;
     this.config = config;
     this.run = run;
     this.ports = ports;
+    this.dashboardPort = dashboardPort;
+  }
+
+  /** The port of the dashboard scripts/start starts. */
+  int dashboardPort() {
+    return dashboardPort;
   }
 
   /** A config with {@code workers} free loopback ports under {@code dir}. */
@@ -52,7 +59,7 @@ final class ScriptRunner implements AutoCloseable {
     List<Integer> ports = new ArrayList<>();
     List<ServerSocket> held = new ArrayList<>();
     try {
-      for (int i = 0; i < workers; i++) {
+      for (int i = 0; i <= workers; i++) { // the last port is the dashboard's
         ServerSocket s = new ServerSocket(0);
         held.add(s);
         ports.add(s.getLocalPort());
@@ -62,14 +69,17 @@ final class ScriptRunner implements AutoCloseable {
         s.close();
       }
     }
+    int dashboardPort = ports.remove(ports.size() - 1);
     StringBuilder yaml = new StringBuilder("workers:\n");
     ports.forEach(p -> yaml.append("  - 127.0.0.1:").append(p).append('\n'));
     yaml.append("secret: ").append(SECRET).append('\n')
-        .append("transport: {connect_timeout_seconds: 3, heartbeat_seconds: 1}\n");
+        .append("transport: {connect_timeout_seconds: 3, heartbeat_seconds: 1}\n")
+        .append("dashboard: {port: ").append(dashboardPort).append("}\n");
     Path config = dir.resolve("config.yml");
     Files.writeString(config, yaml);
-    ScriptRunner runner = new ScriptRunner(home, dir, config, dir.resolve("run"), ports);
+    ScriptRunner runner = new ScriptRunner(home, dir, config, dir.resolve("run"), ports, dashboardPort);
     runner.environment.put("DDL_RUN", runner.run.toString());
+    runner.environment.put("DDL_RUNS", dir.resolve("runs").toString());
     runner.environment.put("DDL_NO_BUILD", "1");
     runner.environment.put("JAVA_HOME", System.getProperty("java.home"));
     runner.environment.put("DDL_WORKER_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");

@@ -62,6 +62,12 @@ class ScriptsManageWorkersIT {
       assertTrue(grown.output().contains(running), running + " in\n" + grown.output());
     }
     assertTrue(grown.output().contains(scripts.address(2) + " started"), grown.output());
+    String dashboard = "dashboard: http://127.0.0.1:" + scripts.dashboardPort() + "/";
+    assertTrue(grown.output().contains(dashboard + " (pid ") || grown.output().contains("already running (pid"),
+        grown.output());
+    ScriptRunner.Result status = scripts.run("status");
+    assertEquals(0, status.code(), status.output());
+    assertEquals(3, status.output().lines().filter(l -> l.contains(" up ")).count(), status.output());
 
     scripts.killWholeWorker(1);
     ScriptRunner.Result repaired = scripts.ok("start", "3");
@@ -85,6 +91,8 @@ class ScriptsManageWorkersIT {
           + down.output());
     }
     assertTrue(down.output().contains("was stopped (kill -STOP), continued"), down.output());
+    assertTrue(down.output().contains("dashboard: stopped"), down.output());
+    assertEquals(1, scripts.run("status").code(), "status with every worker down");
     assertTrue(scripts.pidFiles().isEmpty(), "pid files left: " + scripts.pidFiles());
     assertEquals(0, scripts.ok("shutdown").code(), "twice is harmless");
   }

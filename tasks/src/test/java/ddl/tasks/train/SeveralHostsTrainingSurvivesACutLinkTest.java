@@ -16,11 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three hosts (network namespaces on a bridge, 198.18.0.11 to .13), a real worker on each; sync
  * SGD from this process over the bridge; host 2's link is cut in the middle of epoch 2. The
- * master hears nothing more from that worker, drops it after three silent heartbeats (1 s each),
- * and finishes the run on the other two. Needs root; skipped otherwise.
+ * master hears nothing more from that worker, drops it after three silent heartbeats (2 s each:
+ * short enough to keep the test quick, long enough that a worker starved of CPU on a busy machine
+ * is not taken for a lost one), re-forms the ring of the other two and finishes the run on them.
+ * Needs root; skipped otherwise.
  */
 class SeveralHostsTrainingSurvivesACutLinkTest {
-  private static final String TRANSPORT = "transport: {heartbeat_seconds: 1, connect_timeout_seconds: 3}\n";
+  private static final String TRANSPORT = "transport: {heartbeat_seconds: 2, connect_timeout_seconds: 3}\n";
 
   @TempDir
   Path dir;

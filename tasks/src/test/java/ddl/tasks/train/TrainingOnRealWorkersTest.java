@@ -127,6 +127,35 @@ class TrainingOnRealWorkersTest {
     assertTrue((double) record.get("worker_bytes_sent") > workerSteps * 0.9 * 4 * 235_146,
         "the workers sent " + record.get("worker_bytes_sent"));
     assertEquals("ring", record.get("allreduce"));
+    checkEventLog(r, 2, 46);
+  }
+
+  /** The run's event log: started, every epoch and step in order, finished; each line JSON. */
+  private static void checkEventLog(TrainingResult r, int epochs, int stepsPerEpoch) throws IOException {
+    Path log = r.record().resolveSibling(r.record().getFileName().toString().replace(".json", ".events.jsonl"));
+    List<String> lines = Files.readAllLines(log);
+    Gson gson = new Gson();
+    List<String> types = new ArrayList<>();
+    double lastT = -1;
+    int steps = 0;
+    for (String line : lines) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> event = gson.fromJson(line, Map.class);
+      types.add((String) event.get("type"));
+      double t = (double) event.get("t");
+      assertTrue(t >= lastT, "time goes forward: " + line);
+      lastT = t;
+      if ("step".equals(event.get("type"))) {
+        steps++;
+        assertTrue(event.get("loss") instanceof Double, line);
+      }
+    }
+    assertEquals("run_started", types.get(0));
+    assertEquals("run_finished", types.get(types.size() - 1));
+    assertEquals(epochs, types.stream().filter("epoch_started"::equals).count());
+    assertEquals(epochs, types.stream().filter("epoch_done"::equals).count());
+    assertEquals(epochs * stepsPerEpoch, steps, "one step event per step");
+    assertTrue(lines.get(lines.size() - 1).contains(r.record().getFileName().toString()), "run_finished names the record");
   }
 
   @Test

@@ -10,7 +10,9 @@ final class CallSite extends RuntimeException {
   private String what;
 
   CallSite(Object request) {
-    super(null, null, false, true);
+    // A collective's piece is sent in a tight loop, and a failure is explained by the collective
+    // itself: no stack for it. Every other call keeps where it was made.
+    super(null, null, false, !(request instanceof Messages.PeerDelivery));
     this.subject = switch (request) {
       case Messages.Invoke invoke -> invoke.function().getClass();
       case Messages.InvokeMethod m -> "call of " + m.className() + "." + m.methodName();

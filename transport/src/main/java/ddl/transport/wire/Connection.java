@@ -92,6 +92,7 @@ public final class Connection {
   private volatile boolean authenticated;
   private volatile long lastHeard = System.nanoTime();
   private volatile Throwable closeCause;
+  private volatile boolean closedForSilence;
   private volatile java.util.function.UnaryOperator<Throwable> remoteFailures = java.util.function.UnaryOperator.identity();
   private long sweepTimer = -1;
   private long heartbeatTimer = -1;
@@ -303,6 +304,7 @@ public final class Connection {
       writer.write(smallFrame(FrameKind.HEARTBEAT, Unpooled.EMPTY_BUFFER));
       long silent = (now - lastHeard) / 1_000_000;
       if (silent > 3 * beat) {
+        closedForSilence = true;
         closeCause = new WorkerUnavailableException(peerAddress(), "silent for " + silent + " ms (heartbeat every "
             + beat + " ms)", null);
         LOG.warning(() -> peerName() + ": silent for " + silent + " ms (nothing received, heartbeat every " + beat
@@ -639,5 +641,10 @@ public final class Connection {
     frame.writeBytes(payload);
     Frame.writePrefix(frame, 0, kind, (byte) 0, id, n);
     return frame;
+  }
+
+  /** Whether this connection was closed because the peer sent nothing for three heartbeat intervals. */
+  public boolean closedForSilence() {
+    return closedForSilence;
   }
 }
