@@ -70,7 +70,7 @@ public final class Cluster implements AutoCloseable {
         } else if (f.cause() instanceof AuthenticationException) {
           refused.add(f.cause().getMessage());
         } else {
-          LOG.info("skipping " + config.workers().get(i) + ": not reachable (start it, or pass --workers N to"
+          LOG.info("skipping " + config.workers().get(i) + ": " + f.cause().getMessage() + " (pass --workers N to"
               + " use only the first N)");
         }
       }

@@ -203,9 +203,10 @@ public final class ClusterTool {
       long rtt = w.ping().await();
       var stats = w.stats().await();
       return String.format(java.util.Locale.ROOT,
-          "%-21s up   ping %7.2f ms  uptime %6.1f s  sessions %d  calls %,d  heap %,d MiB  %s", address, rtt / 1e6,
+          "%-21s up   ping %7.2f ms  uptime %6.1f s  sessions %d  calls %,d  heap %,d MiB  %s%s", address, rtt / 1e6,
           stats.uptimeMillis() / 1000.0, stats.sessions() - 1, stats.callsServed(), stats.heapUsedBytes() >> 20,
-          stats.device());
+          stats.device(), stats.runawayCalls() == 0 ? ""
+              : "  " + stats.runawayCalls() + " runaway calls (ignored their cancellation)");
     } finally {
       w.close();
     }

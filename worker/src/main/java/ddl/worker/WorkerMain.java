@@ -121,6 +121,7 @@ public final class WorkerMain {
   private static void run(ClusterConfig config, WorkerAddress address, String bindHost, String device,
       Integer httpPort) {
     Logger log = Logger.getLogger(WorkerMain.class.getName());
+    ExitLog.install(address.toString());
     if (ClusterConfig.EXAMPLE_SECRET.equals(config.secret())) {
       log.warning("worker " + address + ": config.yml still has the example secret; change 'secret' before "
           + "letting other machines reach this worker");

@@ -90,8 +90,8 @@ public final class WorkerServer {
       if (handshaking.incrementAndGet() > MAX_HANDSHAKING) {
         // Unauthenticated connections cost a little each; a flood of them gets no more.
         handshaking.decrementAndGet();
-        Connection.refuse(socket, "worker " + address + " is busy: more than " + MAX_HANDSHAKING
-            + " connections are waiting to authenticate; try again shortly");
+        Connection.refuse(socket, ddl.transport.wire.Handshake.BUSY + "over " + MAX_HANDSHAKING
+            + " connections wait to authenticate");
         long now = System.nanoTime();
         if (now - lastFloodWarning > 1_000_000_000L) {
           lastFloodWarning = now;

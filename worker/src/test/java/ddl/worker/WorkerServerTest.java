@@ -286,6 +286,10 @@ class WorkerServerTest {
         assertTrue(extra.closedByPeer(2000), "connection beyond the cap is closed at once");
       }
       existing.call(new Messages.Ping(1), T).await(); // authenticated sessions are unaffected
+      // A real master is told the worker is busy, not that its secret may be wrong.
+      Exception busy = assertThrows(Exception.class, () -> worker.client());
+      assertTrue(busy instanceof ddl.transport.WorkerUnavailableException && busy.getMessage().contains("too busy")
+          && !busy.getMessage().contains("secret"), busy.toString());
     } finally {
       for (RawMaster m : flood) {
         m.close();

@@ -137,6 +137,18 @@ public final class FloatArrays {
     return max;
   }
 
+  /** Whether every value is a finite number (no NaN, no infinity). */
+  public static boolean allFinite(float[][] a) {
+    for (float[] t : a) {
+      for (float v : t) {
+        if (!Float.isFinite(v)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** The number of elements in all tensors. */
   public static long count(float[][] a) {
     long n = 0;

@@ -119,8 +119,7 @@ public final class LiveWorkers {
     log.accept(line);
     if (none) {
       throw new AllWorkersLostException("all " + live.length + " workers of this run are lost (the last, "
-          + replicas.address(worker) + ", at " + when + ": " + reason(cause) + "); start them again (scripts/start N)"
-          + " and run the task with --resume to continue from the last checkpoint", cause);
+          + replicas.address(worker) + ", at " + when + ": " + reason(cause) + "); start them again (scripts/start N)", cause);
     }
     return true;
   }

@@ -87,6 +87,7 @@ public final class ModelAveraging implements Trainer {
         tally.add(r.rows(), r.correct(), r.lossSum() * r.rows() / steps);
         roundLoss += r.lossSum() / steps / answers.size();
       }
+      plan.skips(epoch, first, roundLoss); // stops on a NaN or infinite loss (skipping is refused with averaging)
       if (!parts.isEmpty()) {
         if (mean == null) {
           mean = FloatArrays.zerosLike(parts.get(0));

@@ -146,6 +146,10 @@ public final class ParameterServer implements Trainer {
         throw Replies.rethrow(reply.cause());
       }
       Steps.GradientReply g = reply.result();
+      boolean skip = plan.skips(epoch, step, g.loss());
+      if (skip) { // a NaN or infinite loss: apply nothing for this step
+        g = new Steps.GradientReply(format.pack(FloatArrays.zerosLike(copies[worker])), 0f, 0, 0, g.computeNanos());
+      }
       long replied = System.nanoTime();
       boolean more = step + 1 < plan.stepsPerEpoch();
       long[] times = new long[2];

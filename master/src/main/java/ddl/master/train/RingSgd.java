@@ -52,11 +52,14 @@ public final class RingSgd implements Trainer {
       float stepLoss = 0;
       for (Steps.StepStats s : answers.values()) {
         slowest = Math.max(slowest, s.computeNanos());
-        tally.add(s.rows(), s.correct(), (double) s.loss() * s.rows());
         stepLoss += s.loss() / answers.size();
         bytesSent += s.bytesSent();
       }
-      commitStep = stepId;
+      boolean skip = plan.skips(epoch, step, stepLoss);
+      for (Steps.StepStats s : skip ? java.util.List.<Steps.StepStats>of() : answers.values()) {
+        tally.add(s.rows(), s.correct(), (double) s.loss() * s.rows());
+      }
+      commitStep = skip ? -1 : stepId; // a NaN or infinite loss: the replicas drop this step's mean
       commitRate = plan.learningRate().at(stepId);
       tally.round(start, replied, System.nanoTime(), slowest);
       listener.stepDone(epoch, step, stepLoss);

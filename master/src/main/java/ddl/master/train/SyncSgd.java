@@ -52,16 +52,23 @@ public final class SyncSgd implements Trainer {
       long slowest = 0;
       float stepLoss = 0;
       for (Steps.GradientReply g : answers) {
-        parts.add(g.values().unpack());
         slowest = Math.max(slowest, g.computeNanos());
-        tally.add(g.rows(), g.correct(), (double) g.loss() * g.rows());
         stepLoss += g.loss() / answers.size();
       }
-      if (mean == null) {
-        mean = FloatArrays.zerosLike(parts.get(0));
+      boolean skip = plan.skips(epoch, step, stepLoss);
+      for (Steps.GradientReply g : skip ? List.<Steps.GradientReply>of() : answers) {
+        parts.add(g.values().unpack());
+        tally.add(g.rows(), g.correct(), (double) g.loss() * g.rows());
       }
-      FloatArrays.meanInto(parts, mean);
-      pending = format.pack(mean);
+      if (skip) {
+        pending = null; // a NaN or infinite loss: this step's mean is left out
+      } else {
+        if (mean == null) {
+          mean = FloatArrays.zerosLike(parts.get(0));
+        }
+        FloatArrays.meanInto(parts, mean);
+        pending = format.pack(mean);
+      }
       pendingRate = plan.learningRate().at(plan.globalStep(epoch, step));
       tally.round(start, replied, System.nanoTime(), slowest);
       listener.stepDone(epoch, step, stepLoss);

@@ -7,13 +7,28 @@ package ddl.master.train;
  * @param stepsPerEpoch global steps per epoch
  * @param learningRate the learning rate per global step
  * @param momentum the momentum of SGD, in [0, 1)
+ * @param nonFinite what to do when a step's loss is NaN or infinite
  */
-public record TrainingPlan(int epochs, int stepsPerEpoch, LearningRate learningRate, float momentum) {
+public record TrainingPlan(int epochs, int stepsPerEpoch, LearningRate learningRate, float momentum,
+    NonFiniteLoss nonFinite) {
+  /** A plan that stops at the first NaN or infinite loss. */
+  public TrainingPlan(int epochs, int stepsPerEpoch, LearningRate learningRate, float momentum) {
+    this(epochs, stepsPerEpoch, learningRate, momentum, NonFiniteLoss.stop());
+  }
+
   public TrainingPlan {
     if (epochs < 1 || stepsPerEpoch < 1) {
       throw new IllegalArgumentException("a training plan needs epochs >= 1 and steps per epoch >= 1; got "
           + epochs + " and " + stepsPerEpoch + " (is the batch larger than a worker's shard?)");
     }
+  }
+
+  /**
+   * Checks step {@code step}'s loss (see {@link NonFiniteLoss#skips}): true when its update must be
+   * left out; throws when the run must stop.
+   */
+  public boolean skips(int epoch, int step, double loss) {
+    return nonFinite.skips(epoch, step, stepsPerEpoch, loss, learningRate.at(globalStep(epoch, step)));
   }
 
   /** The global step number of step {@code step} of 0-based epoch {@code epoch}. */

@@ -12,10 +12,13 @@ import ddl.tasks.data.TrainTest;
 import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.nn.TopK;
 import ddl.transport.CallOptions;
+import ddl.transport.WorkerUnavailableException;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,6 +37,7 @@ public final class ClusterReplicas implements Replicas {
   private final ProxyWorker[] lending;
   /** Which (evaluator, slice) pairs have had the slice's rows sent, as {@code evaluator * size + slice}. */
   private final Set<Integer> slicesSent = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, WorkerUnavailableException> lostAtSetup = new TreeMap<>();
 
   private ClusterReplicas(Cluster cluster, List<ReplicaSetup> setups, List<ReplicaInfo> infos, double setupSeconds) {
     this.cluster = cluster;
@@ -59,8 +63,37 @@ public final class ClusterReplicas implements Replicas {
       Dataset test = data.test().shard(w, n);
       setups.add(new ReplicaSetup(w, spec, train, test, batch, seed, start, momentum, format));
     }
-    List<ReplicaInfo> infos = cluster.scatter(setups, ReplicaCalls.SETUP).await();
-    return new ClusterReplicas(cluster, setups, infos, (System.nanoTime() - begin) / 1e9);
+    List<Future<ReplicaInfo>> replies = new ArrayList<>(n);
+    for (int w = 0; w < n; w++) {
+      replies.add(cluster.worker(w).call(ReplicaCalls.SETUP, setups.get(w)));
+    }
+    Future.join(replies).transform(ar -> Future.<Void>succeededFuture()).await();
+    List<ReplicaInfo> infos = new ArrayList<>(n);
+    Map<Integer, WorkerUnavailableException> lost = new TreeMap<>();
+    for (int w = 0; w < n; w++) {
+      Future<ReplicaInfo> reply = replies.get(w);
+      if (reply.succeeded()) {
+        infos.add(reply.result());
+      } else if (reply.cause() instanceof WorkerUnavailableException e) {
+        // Lost while its data was on the way: it is set up again if it rejoins at an epoch start.
+        ReplicaSetup s = setups.get(w);
+        lost.put(w, e);
+        infos.add(new ReplicaInfo(cluster.config().workers().get(w).toString(), "unknown (lost at setup)",
+            s.train().rows(), s.test().rows(), BatchPlan.stepsPerEpoch(s.train().rows(), batch)));
+      } else if (reply.cause() instanceof RuntimeException e) {
+        throw e;
+      } else {
+        throw new IllegalStateException(reply.cause().getMessage(), reply.cause());
+      }
+    }
+    ClusterReplicas replicas = new ClusterReplicas(cluster, setups, infos, (System.nanoTime() - begin) / 1e9);
+    replicas.lostAtSetup.putAll(lost);
+    return replicas;
+  }
+
+  /** The workers lost while their data was being sent, with why; the run starts without them. */
+  public Map<Integer, WorkerUnavailableException> lostAtSetup() {
+    return Map.copyOf(lostAtSetup);
   }
 
   /** What each worker reported after setup. */

@@ -3,7 +3,11 @@ package ddl.tasks.train;
 import ddl.master.train.Checkpoint;
 import ddl.master.train.CheckpointFiles;
 import ddl.master.train.EpochStats;
+import ddl.master.train.FloatArrays;
 import ddl.master.train.ModelState;
+import ddl.master.train.NonFiniteLoss.NonFiniteLossException;
+import ddl.transport.DdlException;
+import java.util.Locale;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +46,11 @@ final class EpochCheckpoints implements BiConsumer<EpochStats, ModelState> {
 
   @Override
   public void accept(EpochStats stats, ModelState state) {
+    if (!FloatArrays.allFinite(state.weights())) {
+      throw new NonFiniteLossException(String.format(Locale.ROOT, "the weights after epoch %d hold NaN or infinite"
+          + " values (test loss %s): the training diverged; they are not saved. Lower --lr", stats.epoch(),
+          stats.testLoss()));
+    }
     history.add(stats);
     lastState = state;
     last = CheckpointFiles.save(dir, new Checkpoint(task, names, shapes, state.weights(), state.velocity(),
@@ -56,6 +65,19 @@ final class EpochCheckpoints implements BiConsumer<EpochStats, ModelState> {
   /** Every epoch's figures, resumed ones included. */
   List<EpochStats> history() {
     return List.copyOf(history);
+  }
+
+  /**
+   * {@code stop} (the run cannot go on) with what is saved and how to continue: the last
+   * checkpoint to resume from, or that none was written before the first epoch ended.
+   */
+  DdlException stopped(DdlException stop) {
+    String advice = last == null
+        ? String.format(Locale.ROOT, "No checkpoint was written: the run stopped in epoch %d, before its first epoch"
+            + " ended. Once the cause is fixed, run the task again (without --resume)", history.size() + 1)
+        : String.format(Locale.ROOT, "The last checkpoint is %s (after epoch %d); once the cause is fixed, continue"
+            + " from it with --resume %s", last, history.size(), last);
+    return new DdlException(stop.getMessage() + ". " + advice, stop);
   }
 
   /** The checkpoint written last (or resumed from), or null. */

@@ -50,6 +50,10 @@ public final class TaskSyncSgd {
       throw new ddl.transport.cli.UsageException("scripts/task " + NAME, "--allreduce takes ring or master, not '"
           + flags.allreduce + "'");
     }
+    if (flags.averageEvery > 0 && flags.train.onNan() == ddl.master.train.NonFiniteLoss.Policy.SKIP) {
+      throw new ddl.transport.cli.UsageException("scripts/task " + NAME, "--on-nan skip does not work with"
+          + " --average-every (a worker's local steps cannot be taken back); use --on-nan stop");
+    }
     return TrainingRun.run(NAME, TrainingRun.Mode.SYNC,
         flags.train.averageEvery(flags.averageEvery).allreduce(flags.allreduce), flags.task::connect);
   }

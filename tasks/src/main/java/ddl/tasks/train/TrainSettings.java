@@ -1,6 +1,7 @@
 package ddl.tasks.train;
 
 import ddl.master.train.LearningRate;
+import ddl.master.train.NonFiniteLoss;
 import ddl.master.train.WireFormat;
 import ddl.tasks.data.FashionMnist;
 import ddl.tasks.data.ImageData;
@@ -68,9 +69,11 @@ public final class TrainSettings implements Validated {
   @Option(names = "--seed", paramLabel = "N",
       description = "seed of the initial weights and the batch order (default ${DEFAULT-VALUE})")
   private long seed = 1;
-  @Option(names = "--resume",
-      description = "continue from the latest checkpoint of this task in --models")
-  private boolean resume;
+  @Option(names = "--resume", paramLabel = "RUN_ID|FILE", arity = "0..1", fallbackValue = Resumption.LATEST,
+      description = "continue a run from a checkpoint FILE, from the last checkpoint of run RUN_ID in --models, or"
+          + " (with no argument) from the newest run of this task in --models whose model matches; the continued run"
+          + " gets a run id of its own")
+  private String resume;
   @Option(names = "--models", paramLabel = "DIR",
       description = "checkpoint folder (default ${DEFAULT-VALUE})")
   private Path models = Path.of("models");
@@ -85,6 +88,11 @@ public final class TrainSettings implements Validated {
       description = "evaluate on the first N test images only (default all)")
   @Range(min = 0)
   private int testRows;
+  @Option(names = "--on-nan", paramLabel = "stop|skip",
+      description = "when a step's loss is NaN or infinite: stop the run without saving those weights, or skip that"
+          + " step's update (stopping after " + NonFiniteLoss.MOST_IN_A_ROW + " in a row; not with --average-every)"
+          + " (default stop)")
+  private NonFiniteLoss.Policy onNan = NonFiniteLoss.Policy.STOP;
   @Option(names = "--no-progress",
       description = "no progress bar (for logs)")
   private boolean noProgress;
@@ -209,8 +217,13 @@ public final class TrainSettings implements Validated {
     return seed;
   }
 
-  /** Whether to continue from the task's latest checkpoint. */
+  /** Whether to continue from a checkpoint. */
   public boolean resume() {
+    return resume != null;
+  }
+
+  /** What {@code --resume} names: a checkpoint file, a run id, or {@code latest}; null without it. */
+  public String resumeFrom() {
     return resume;
   }
 
@@ -232,6 +245,11 @@ public final class TrainSettings implements Validated {
   /** Use only the first N test rows (0: all). */
   public int testRows() {
     return testRows;
+  }
+
+  /** What to do when a step's loss is NaN or infinite. */
+  public NonFiniteLoss.Policy onNan() {
+    return onNan;
   }
 
   /** Whether to draw a progress bar. */
@@ -277,6 +295,7 @@ public final class TrainSettings implements Validated {
     m.put("test_rows", Integer.toString(testRows));
     m.put("average_every", Integer.toString(averageEvery));
     m.put("staleness", Integer.toString(staleness));
+    m.put("on_nan", onNan.name().toLowerCase(Locale.ROOT));
     return m;
   }
 }

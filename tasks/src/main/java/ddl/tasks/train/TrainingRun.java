@@ -8,7 +8,10 @@ import ddl.master.train.CheckpointFiles;
 import ddl.master.train.EpochStats;
 import ddl.master.train.FloatArrays;
 import ddl.master.train.LiveWorkers;
+import ddl.master.train.AllWorkersLostException;
 import ddl.master.train.ModelAveraging;
+import ddl.master.train.NonFiniteLoss;
+import ddl.master.train.NonFiniteLoss.NonFiniteLossException;
 import ddl.master.train.ParameterServer;
 import ddl.master.train.SyncSgd;
 import ddl.master.train.StepListener;
@@ -69,10 +72,10 @@ public final class TrainingRun {
     List<EpochStats> history = new ArrayList<>();
     int firstEpoch = 0;
     Path resumedFrom = null;
+    Checkpoint c = null;
     if (s.resume()) {
-      resumedFrom = CheckpointFiles.latest(s.models(), task).orElseThrow(() -> new IllegalArgumentException(
-          "--resume: no checkpoint of " + task + " in " + s.models().toAbsolutePath() + "; run without --resume first"));
-      Checkpoint c = CheckpointFiles.load(resumedFrom);
+      resumedFrom = Resumption.find(s.resumeFrom(), s.models(), task, spec);
+      c = CheckpointFiles.load(resumedFrom);
       requireSameModel(c, spec, resumedFrom);
       weights = c.weights();
       velocity = c.velocity();
@@ -87,26 +90,37 @@ public final class TrainingRun {
     }
     ModelState start = new ModelState(weights, velocity);
 
-    RunRecord record = new RunRecord(task);
+    RunRecord record = new RunRecord(task, List.of(s.runs(), s.models()));
+    Map<String, String> settings = new LinkedHashMap<>(s.asText());
+    settings.put(CheckpointFiles.RUN_ID, record.id());
+    if (c != null) {
+      record.put("resumed_from", resumedFrom.toString());
+      record.put("resumed_run", c.setting(CheckpointFiles.RUN_ID, c.task()));
+      record.put("settings_changed_on_resume", Resumption.changedSettings(c, s.asText()));
+    }
+    EpochCheckpoints checkpoints = new EpochCheckpoints(task, init.names(), init.shapes(), settings, s.models(),
+        history, resumedFrom, start);
     try (Cluster cluster = connect.get(); RunEvents events = RunEvents.open(s.runs(), record.id())) {
       try {
-        return train(task, mode, s, cluster, events, record, data, spec, init, start, history, firstEpoch,
-            resumedFrom, observer);
+        return train(task, mode, s, cluster, events, record, checkpoints, data, spec, init, start, history,
+            firstEpoch, observer);
       } catch (RuntimeException | Error e) {
         events.write("run_failed", Map.of("error", String.valueOf(e.getMessage())));
         throw e;
       }
+    } catch (AllWorkersLostException | NonFiniteLossException e) {
+      throw checkpoints.stopped(e);
     }
   }
 
   private static TrainingResult train(String task, Mode mode, TrainSettings s, Cluster cluster, RunEvents events,
-      RunRecord record, TrainTest data, ModelSpec spec, ModelWeights init, ModelState start, List<EpochStats> history,
-      int firstEpoch, Path resumedFrom, StepListener observer) {
+      RunRecord record, EpochCheckpoints checkpoints, TrainTest data, ModelSpec spec, ModelWeights init,
+      ModelState start, List<EpochStats> history, int firstEpoch, StepListener observer) {
     ImageData images = s.data();
     ClusterReplicas replicas = ClusterReplicas.start(cluster, data, spec, s.batch(), s.seed(), start, s.momentum(),
         s.gradDtype());
     TrainingPlan plan = new TrainingPlan(s.epochs(), replicas.stepsPerEpoch(),
-        s.learningRate(replicas.stepsPerEpoch()), s.momentum());
+        s.learningRate(replicas.stepsPerEpoch()), s.momentum(), new NonFiniteLoss(s.onNan()));
     LiveWorkers[] live = new LiveWorkers[1];
     LiveWorkers workers = new LiveWorkers(replicas, line -> {
       System.out.println(line);
@@ -116,6 +130,7 @@ public final class TrainingRun {
       events.write("worker", f);
     });
     live[0] = workers;
+    replicas.lostAtSetup().forEach((w, e) -> workers.lose(w, "the start (its data set was being sent)", e));
     Trainer trainer = trainer(mode, s, replicas, workers, plan, start, pieceTimeout(cluster));
     events.write("run_started", startEvent(record, task, mode, s, spec, cluster, plan, firstEpoch, trainer));
     System.out.printf(Locale.ROOT, "%s: %s (%,d parameters) on %d workers (%s), %s: %d train / %d test rows "
@@ -128,24 +143,18 @@ public final class TrainingRun {
     long receivedBefore = cluster.bytesReceived();
     long workersSentBefore = workerBytesSent(cluster);
     record.put("setup_bytes_sent", sentBefore);
-    EpochCheckpoints checkpoints = new EpochCheckpoints(task, init.names(), init.shapes(), s.asText(), s.models(),
-        history, resumedFrom, start);
     TrainingProgress progress = observed(new EventLogProgress(new ConsoleProgress(s.progress(), checkpoints),
         events), observer);
     double priorWall = history.isEmpty() ? 0 : history.get(history.size() - 1).wallSeconds();
     List<EpochStats> ran = TrainingLoop.run(trainer, replicas, plan, firstEpoch, priorWall, progress);
 
-    history = checkpoints.history();
-    String stamp = record.fields().get("started_utc").toString().replaceAll("[-:]|\\.\\d+", "");
-    Path plot = TrainingPlot.save(history, task, s.runs().resolve(stamp + "-" + task + ".png"));
-    fillRecord(record, task, mode, s, spec, cluster, replicas, plan, trainer, history, ran,
+    List<EpochStats> all = checkpoints.history();
+    Path plot = TrainingPlot.save(all, task, s.runs().resolve(record.id() + ".png"));
+    fillRecord(record, task, mode, s, spec, cluster, replicas, plan, trainer, all, ran,
         cluster.bytesSent() - sentBefore, cluster.bytesReceived() - receivedBefore,
         workerBytesSent(cluster) - workersSentBefore);
     record.put("checkpoint", String.valueOf(checkpoints.last()));
     record.put("plot", plot.toString());
-    if (resumedFrom != null) {
-      record.put("resumed_from", resumedFrom.toString());
-    }
     Path file = record.write(s.runs());
     Map<String, Object> done = new LinkedHashMap<>();
     done.put("record", file.toString());
@@ -153,7 +162,7 @@ public final class TrainingRun {
     done.put("final_test_loss", record.fields().get("final_test_loss"));
     events.write("run_finished", done);
     printSummary(record, file);
-    return new TrainingResult(init.names(), init.shapes(), checkpoints.lastState().weights(), history, file,
+    return new TrainingResult(init.names(), init.shapes(), checkpoints.lastState().weights(), all, file,
         checkpoints.last(), plot, workers.events());
   }
 

@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ddl.master.Cluster;
+import ddl.transport.CallOptions;
+import ddl.transport.CallTimeoutException;
 import ddl.transport.ClusterConfig;
 import ddl.transport.WorkerUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,6 +119,8 @@ class ScriptsManageWorkersIT {
     }
     long again = scripts.awaitNewWorker(0, restarted);
     assertTrue(scripts.log(0).contains("status 75"), scripts.log(0));
+    assertTrue(scripts.log(0).contains("System.exit(75) called at " + getClass().getName() + ".lambda$"),
+        "the worker logged who ended it: " + scripts.log(0));
     assertTrue(supervisor.isAlive(), "one supervisor all along");
 
     scripts.ok("cluster-tool", "shutdown");
@@ -123,6 +129,59 @@ class ScriptsManageWorkersIT {
     assertTrue(scripts.processes().isEmpty(), "nothing left: " + scripts.processes());
     assertTrue(scripts.log(0).contains("not restarting"), scripts.log(0));
     assertTrue(scripts.pidFiles().isEmpty(), "the supervisor removed its pid file: " + scripts.pidFiles());
+  }
+
+  /**
+   * Two calls that spin without looking at their interrupt, on a 2-core machine: past their 1 s
+   * deadline and after their master has gone, a new master's call with a 5 s deadline and a ping
+   * are still served, {@code status} counts the runaways, and once they have ignored their
+   * cancellation for {@code transport.runaway_grace_seconds} the worker leaves with status 75 and
+   * its supervisor starts a fresh one.
+   */
+  @Test
+  void runawayCallsNeitherStarveANewMasterNorOutliveTheirGrace() throws Exception {
+    String yaml = Files.readString(scripts.config());
+    Files.writeString(scripts.config(), yaml.replace("heartbeat_seconds: 1}", "heartbeat_seconds: 1, runaway_grace_seconds: 15}"));
+    scripts.ok("start", "1");
+    long pid = scripts.worker(0).pid();
+    ClusterConfig config = ClusterConfig.load(scripts.config()).firstWorkers(1);
+    try (Cluster first = Cluster.connect(config).await()) {
+      first.worker(0).call(ctx -> 0).await(); // ships this class, so that the deadlines below time the calls only
+      for (int i = 0; i < 2; i++) {
+        Exception e = assertThrows(Exception.class, () -> first.worker(0).with(CallOptions.timeout(Duration.ofSeconds(1)))
+            .call(ctx -> spin()).await());
+        assertTrue(e instanceof CallTimeoutException, e.toString());
+      }
+    }
+    try (Cluster second = Cluster.connect(config).await()) {
+      long start = System.nanoTime();
+      Object none = second.worker(0).with(CallOptions.timeout(Duration.ofSeconds(5))).call(ctx -> null).await();
+      second.worker(0).ping().await();
+      assertEquals(null, none);
+      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "served within the deadline");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      long runaways = 0;
+      while (runaways < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        runaways = second.worker(0).stats().await().runawayCalls();
+      }
+      assertEquals(2, runaways, "status counts both runaway calls");
+    }
+    ScriptRunner.Result status = scripts.ok("cluster-tool", "status", "--only", scripts.address(0));
+    assertTrue(status.output().contains("2 runaway"), status.output());
+    scripts.awaitNewWorker(0, pid);
+    String log = scripts.log(0);
+    assertTrue(log.contains("ignores being cancelled") && log.contains(getClass().getName() + ".spin("), log);
+    assertTrue(log.contains("status 75"), log);
+  }
+
+  /** Runs for ever without looking at its interrupt (a full-period generator never returns to 0). */
+  private static long spin() {
+    long x = 1;
+    while (x != 0) {
+      x = x * 6364136223846793005L + 1442695040888963407L;
+    }
+    return x;
   }
 
   @Test

@@ -1,5 +1,6 @@
 package ddl.tasks.train;
 
+import ddl.master.Cluster;
 import ddl.master.train.StepListener;
 import ddl.tasks.TaskOptions;
 import ddl.tasks.data.FashionMnist;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -55,9 +57,15 @@ final class LossRuns {
 
   /** Runs {@code task} as its main would (every reachable worker), with {@code observer} on every step. */
   static TrainingResult run(String task, TrainingRun.Mode mode, String[] args, StepListener observer) {
+    return run(task, mode, args, observer, cluster -> cluster);
+  }
+
+  /** Like {@link #run(String, TrainingRun.Mode, String[], StepListener)}, {@code connected} acting on the cluster first. */
+  static TrainingResult run(String task, TrainingRun.Mode mode, String[] args, StepListener observer,
+      UnaryOperator<Cluster> connected) {
     Flags flags = TaskOptions.parse(task, new Flags(), args);
     return TrainingRun.run(task, mode, flags.train.averageEvery(flags.averageEvery).staleness(flags.staleness)
-        .allreduce(flags.allreduce), flags.task::connect, observer);
+        .allreduce(flags.allreduce), () -> connected.apply(flags.task.connect()), observer);
   }
 
   /** Runs {@code action} once, at the first step of 0-based {@code epoch} from which {@code when} holds. */

@@ -109,7 +109,8 @@ class TrainingOnRealWorkersTest {
     assertEquals(2, r.history().size());
     assertTrue(r.finalTestAccuracy() > 0.7, "test accuracy after 2 epochs: " + r.finalTestAccuracy());
     assertTrue(Files.size(r.plot()) > 10_000, "plot " + r.plot());
-    assertTrue(r.checkpoint().getFileName().toString().equals("sync-sgd-epoch002.ckpt"), r.checkpoint().toString());
+    assertTrue(r.checkpoint().getFileName().toString().matches("\\d{8}T\\d{6}Z-sync-sgd(-\\d+)?-epoch002\\.ckpt"),
+        "named by its run id: " + r.checkpoint());
     @SuppressWarnings("unchecked")
     Map<String, Object> record = new Gson().fromJson(Files.readString(r.record()), Map.class);
     for (String key : List.of("task", "workers", "epochs", "batch_per_worker", "lr", "momentum", "mode",
@@ -225,7 +226,9 @@ class TrainingOnRealWorkersTest {
   void resumeContinuesFromTheLatestCheckpointToTheSameWeights() throws IOException {
     TrainingResult straight = sync();
     Path models = Files.createDirectories(dir.resolve("models-resume"));
-    Files.copy(dir.resolve("models-sync").resolve("sync-sgd-epoch001.ckpt"), models.resolve("sync-sgd-epoch001.ckpt"));
+    Path first = straight.checkpoint().resolveSibling(straight.checkpoint().getFileName().toString()
+        .replace("-epoch002", "-epoch001"));
+    Files.copy(first, models.resolve(first.getFileName()));
     TrainingResult resumed = TaskSyncSgd.run(args("models-resume", "--resume"));
     assertEquals(2, resumed.history().size(), "the resumed run carries the first epoch's figures");
     double diff = relativeDiff(straight.weights(), resumed.weights());
@@ -249,11 +252,12 @@ class TrainingOnRealWorkersTest {
         })));
     Path models = dir.resolve("models-crash");
     try (var files = Files.list(models)) {
-      assertEquals(List.of("sync-sgd-epoch001.ckpt"), files.map(p -> p.getFileName().toString()).toList(),
-          "only whole epochs leave a checkpoint");
+      List<String> names = files.map(p -> p.getFileName().toString()).toList();
+      assertTrue(names.size() == 1 && names.get(0).endsWith("-sync-sgd-epoch001.ckpt"),
+          "only whole epochs leave a checkpoint: " + names);
     }
     // A checkpoint half written when the master died is ignored.
-    Files.write(models.resolve("sync-sgd-epoch002.ckpt.tmp"), new byte[] {'D', 'D', 'L'});
+    Files.write(models.resolve("20990101T000000Z-sync-sgd-epoch002.ckpt.tmp"), new byte[] {'D', 'D', 'L'});
     TrainingResult resumed = TaskSyncSgd.run(args("models-crash", "--resume"));
     assertEquals(2, resumed.history().size());
     double diff = relativeDiff(straight.weights(), resumed.weights());

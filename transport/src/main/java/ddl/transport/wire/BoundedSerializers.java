@@ -44,6 +44,16 @@ final class BoundedSerializers {
     return new ImmutableCollection(ArrayList::new, List::copyOf);
   }
 
+  /**
+   * {@code CopyOnWriteArrayList}: read into an {@code ArrayList}, then copied once (its own
+   * serializer adds element by element, copying the array each time: quadratic in the size a
+   * message announces, which the decoder fuzzing found).
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  static Serializer<?> copyOnWriteList() {
+    return new ImmutableCollection(ArrayList::new, java.util.concurrent.CopyOnWriteArrayList::new);
+  }
+
   /** {@code Set.of(...)}. */
   static Serializer<?> immutableSet() {
     return new ImmutableCollection(HashSet::new, Set::copyOf);

@@ -203,8 +203,9 @@ public final class Connection {
 
   private void dialHandshake(Handshake.Dialer dialer, Promise<Connection> ready) {
     long timer = vertx.setTimer(config.connectTimeout().toMillis(), t -> {
-      if (ready.tryFail(new AuthenticationException(peerName() + " did not complete the handshake in "
-          + config.connectTimeout().toSeconds() + " s; is it a DDL worker, and not overloaded?"))) {
+      if (ready.tryFail(new WorkerUnavailableException(peerAddress(), "did not complete the handshake in "
+          + config.connectTimeout().toSeconds() + " s (transport.connect_timeout_seconds); it may be overloaded,"
+          + " or not a DDL worker", null))) {
         socket.close();
       }
     });
@@ -218,8 +219,17 @@ public final class Connection {
             opened();
             ready.tryComplete(this);
           }
-          case REFUSED -> throw new AuthenticationException(peerName() + " refused the connection: "
-              + frame.payload().toString(java.nio.charset.StandardCharsets.UTF_8));
+          case REFUSED -> {
+            String reason = frame.payload().toString(java.nio.charset.StandardCharsets.UTF_8);
+            if (reason.startsWith(Handshake.BUSY)) {
+              vertx.cancelTimer(timer);
+              ready.tryFail(new WorkerUnavailableException(peerAddress(), "is too busy to authenticate this master ("
+                  + reason.substring(Handshake.BUSY.length()) + ", a flood?); try again shortly", null));
+              socket.close();
+              return;
+            }
+            throw new AuthenticationException(peerName() + " refused the connection: " + reason);
+          }
           default -> throw new AuthenticationException(peerName() + " broke the handshake with a " + frame.kind()
               + " frame; is it a DDL worker of the same version?");
         }
@@ -231,8 +241,9 @@ public final class Connection {
     };
     socket.closeHandler(v -> {
       vertx.cancelTimer(timer);
-      ready.tryFail(closeCause instanceof AuthenticationException a ? a : new AuthenticationException(peerName()
-          + " closed the connection during the handshake; check that it runs the same DDL version"));
+      // Closed without a refusal: the worker stopped or was cut off mid-handshake, a loss like any other.
+      ready.tryFail(closeCause instanceof AuthenticationException a ? a : new WorkerUnavailableException(peerAddress(),
+          "closed the connection during the handshake without refusing it (it may have stopped or crashed)", null));
       onClosed();
     });
   }

@@ -286,6 +286,9 @@ public final class Handshake {
     }
   }
 
+  /** How a REFUSED reason starts when the worker is too busy to authenticate anyone (not a wrong secret). */
+  public static final String BUSY = "busy: ";
+
   /** A REFUSED frame's payload: the reason, cut to fit before authentication. */
   public static byte[] refusal(String reason) {
     byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);

@@ -235,6 +235,7 @@ final class StreamInput extends CheckedInput {
     }
     if (current != null && compressedNext) {
       ByteBuf packed = current;
+      current = null; // released below whether or not it decompresses: never released twice
       try {
         current = Unpooled.wrappedBuffer(Compression.decompress(packed, Frame.MAX_PAYLOAD));
       } finally {

@@ -71,8 +71,9 @@ public final class WireContract {
     e.add(new Entry(37, "java.util.TreeSet", java.util.TreeSet.class, null));
     e.add(new Entry(38, "java.util.ArrayDeque", java.util.ArrayDeque.class, null));
     e.add(new Entry(39, "java.util.concurrent.ConcurrentHashMap", java.util.concurrent.ConcurrentHashMap.class, null));
+    // Read into an ArrayList first: adding to a CopyOnWriteArrayList one by one copies it each time.
     e.add(new Entry(40, "java.util.concurrent.CopyOnWriteArrayList",
-        java.util.concurrent.CopyOnWriteArrayList.class, null));
+        java.util.concurrent.CopyOnWriteArrayList.class, k -> BoundedSerializers.copyOnWriteList()));
     e.add(new Entry(41, "java.util.concurrent.ConcurrentLinkedQueue",
         java.util.concurrent.ConcurrentLinkedQueue.class, null));
     e.add(new Entry(42, "java.util.Vector", java.util.Vector.class, null));

@@ -327,4 +327,16 @@ class PayloadCodecTest {
     }
     return c;
   }
+
+  @Test
+  void aLargeCopyOnWriteArrayListIsReadWithoutCopyingItPerElement() {
+    java.util.concurrent.CopyOnWriteArrayList<Object> big =
+        new java.util.concurrent.CopyOnWriteArrayList<>(java.util.Collections.nCopies(300_000, null));
+    Frame frame = roundTripFrame(codec, big);
+    // Element by element this took minutes (each add copies the array); read in one go it takes milliseconds.
+    Object back = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> codec.decode(frame, null));
+    assertTrue(back instanceof java.util.concurrent.CopyOnWriteArrayList, String.valueOf(back.getClass()));
+    assertEquals(big, back);
+  }
 }
