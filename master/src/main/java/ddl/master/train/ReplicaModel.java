@@ -108,21 +108,21 @@ public final class ReplicaModel implements AutoCloseable {
     int[] order = {0};
     long[] bytes = {0};
     boolean[] handed = new boolean[weights.length];
-    SmallTensors small = new SmallTensors();
-    Consumer<float[]> reduceVector = vector -> {
+    GradientBuckets buckets = new GradientBuckets();
+    Consumer<GradientBuckets.Bucket> reduceBucket = bucket -> {
       long op = base + order[0]++;
-      bytes[0] += stepRing.bytesSent(vector.length);
+      bytes[0] += stepRing.bytesSent((int) bucket.values());
       reducing.add(comm.submit(() -> {
-        stepRing.meanInPlace(op, vector, 0, vector.length);
+        float[] flat = bucket.pack();
+        stepRing.meanInPlace(op, flat, 0, flat.length);
+        bucket.unpack(flat);
         return null;
       }));
     };
     GradientSource.TensorReady reduce = (tensor, values) -> {
       handed[tensor] = true;
-      if (small.isSmall(values)) {
-        small.add(values); // reduced together after the large ones
-      } else {
-        reduceVector.accept(values);
+      if (buckets.add(values)) {
+        reduceBucket.accept(buckets.drain());
       }
     };
     Gradient g = source.gradient(weights, s.epoch(), s.step(), reduce);
@@ -132,13 +132,10 @@ public final class ReplicaModel implements AutoCloseable {
         reduce.ready(t, g.values()[t]); // a source that hands out nothing early: reduce the rest now
       }
     }
-    SmallTensors.Bucket bucket = small.drain();
-    float[] smallOnes = bucket.pack();
-    if (smallOnes.length > 0) {
-      reduceVector.accept(smallOnes);
+    if (!buckets.isEmpty()) {
+      reduceBucket.accept(buckets.drain());
     }
     await(reducing);
-    bucket.unpack(smallOnes);
     long reduced = System.nanoTime();
     pending = g.values();
     pendingStep = s.stepId();
@@ -209,19 +206,14 @@ public final class ReplicaModel implements AutoCloseable {
     }
     requireRing();
     long op = s.stepId() * OPS_PER_STEP;
-    SmallTensors small = new SmallTensors();
-    for (float[] d : delta) {
-      if (small.isSmall(d)) {
-        small.add(d);
-      } else {
-        ring.meanInPlace(op++, d, 0, d.length);
+    GradientBuckets buckets = new GradientBuckets();
+    for (int t = 0; t < delta.length; t++) {
+      if (buckets.add(delta[t]) || t == delta.length - 1) {
+        GradientBuckets.Bucket bucket = buckets.drain();
+        float[] flat = bucket.pack();
+        ring.meanInPlace(op++, flat, 0, flat.length);
+        bucket.unpack(flat);
       }
-    }
-    SmallTensors.Bucket bucket = small.drain();
-    float[] smallOnes = bucket.pack();
-    if (smallOnes.length > 0) {
-      ring.meanInPlace(op, smallOnes, 0, smallOnes.length);
-      bucket.unpack(smallOnes);
     }
     adopt(delta);
     anchor = null;

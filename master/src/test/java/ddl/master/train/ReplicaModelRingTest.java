@@ -30,7 +30,7 @@ class ReplicaModelRingTest {
     public Gradient gradient(float[][] weights, int epoch, int step, TensorReady ready) {
       float[][] g = new float[TENSORS][];
       for (int t = TENSORS - 1; t >= 0; t--) {
-        g[t] = new float[SmallTensors.BELOW]; // each large enough for an allreduce of its own
+        g[t] = new float[GradientBuckets.CAP]; // each fills a bucket: an allreduce of its own
         ready.ready(t, g[t]);
       }
       return new Gradient(g, 0.5f, 1, 1, 1);
@@ -89,7 +89,7 @@ class ReplicaModelRingTest {
 
   @Test
   void reductionsOfABrokenStepNeverRunOnTheNextRing() throws Exception {
-    int n = SmallTensors.BELOW;
+    int n = GradientBuckets.CAP;
     float[][] weights = {new float[n], new float[n], new float[n]};
     try (ReplicaModel replica = new ReplicaModel(new ThreeTensors(),
         new ModelState(weights, FloatArrays.zerosLike(weights)), 0.9f, WireFormat.FP32)) {
@@ -109,9 +109,9 @@ class ReplicaModelRingTest {
     }
   }
 
-  /** Two small tensors and a large one, with values that tell them apart. */
+  /** Two small tensors and a bucket-sized one, with values that tell them apart. */
   private static final class MixedSizes implements GradientSource {
-    static final int[] SIZES = {10, SmallTensors.BELOW + 3, 5};
+    static final int[] SIZES = {10, GradientBuckets.CAP, 5}; // handed out last first: [5, CAP] fill a bucket, [10] ends the step
 
     @Override
     public Gradient gradient(float[][] weights, int epoch, int step, TensorReady ready) {
@@ -155,7 +155,7 @@ class ReplicaModelRingTest {
   }
 
   @Test
-  void smallTensorsShareOneAllreduceAndComeBackInPlace() throws Exception {
+  void tensorsTravelInBucketsAndComeBackInPlace() throws Exception {
     float[][] weights = new float[MixedSizes.SIZES.length][];
     for (int t = 0; t < weights.length; t++) {
       weights[t] = new float[MixedSizes.SIZES[t]];
@@ -176,7 +176,7 @@ class ReplicaModelRingTest {
         step.get();
       }
       long ops = ring.sentKeys.stream().map(k -> k >>> 24).distinct().count();
-      assertEquals(2, ops, "one allreduce for the large tensor, one for both small ones");
+      assertEquals(2, ops, "one allreduce per bucket");
       for (ReplicaModel member : members) {
         member.apply(new Steps.Apply(null, 1, 1f)); // commits the step's mean gradient with lr 1
         float[][] after = member.state().weights();
