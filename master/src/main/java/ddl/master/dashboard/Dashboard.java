@@ -77,6 +77,17 @@ public final class Dashboard {
 
   private Future<HttpServer> listen(String host, int port, boolean open) {
     Router router = Router.router(vertx);
+    // A browser that goes away while a file is being sent is no error of the dashboard's.
+    router.route().failureHandler(ctx -> {
+      if (ctx.failure() instanceof java.io.IOException) {
+        LOG.fine(() -> "dashboard: a client went away: " + ctx.failure());
+        if (!ctx.response().closed()) {
+          ctx.request().connection().close();
+        }
+      } else {
+        ctx.next();
+      }
+    });
     new DashboardAuth(open, config.secret()).install(router);
     Observability.addRoutes(router, registry, () -> closing ? Health.down("shutting down") : Health.up());
     router.get("/api/state").handler(ctx -> json(ctx, state()));

@@ -17,8 +17,8 @@ import java.util.logging.Logger;
 /**
  * Keeps one connection to every worker of the config and asks each for its figures every
  * {@code pollMillis}. A worker whose connection closes (a killed process: the kernel resets it) is
- * down at once, one that does not answer within two poll intervals (at least 2 s) when that time is
- * up; a worker that is down is dialled again at every poll.
+ * down at once, one that does not answer within three poll intervals (at least 5 s: a busy worker
+ * may take a while) when that time is up; a worker that is down is dialled again at every poll.
  */
 final class WorkerWatch implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(WorkerWatch.class.getName());
@@ -104,7 +104,7 @@ final class WorkerWatch implements AutoCloseable {
    * off); a killed worker is down sooner, as soon as its connection closes.
    */
   private long answerMillis() {
-    return Math.max(2000, 2 * pollMillis);
+    return Math.max(5000, 3 * pollMillis);
   }
 
   private void down(WorkerAddress address, Throwable cause) {

@@ -103,7 +103,7 @@ class ScriptsManageWorkersIT {
 
   @Test
   void supervisorRestartsACrashedWorkerAndOneThatAsksForItButNotOneStoppedOnRequest() throws Exception {
-    scripts.ok("start", "1");
+    scripts.ok("start", "1", "--no-dashboard"); // only the worker's own supervisor is in play here
     ProcessHandle supervisor = scripts.supervisor(0);
     long killed = scripts.worker(0).pid();
     scripts.signal("KILL", killed);
