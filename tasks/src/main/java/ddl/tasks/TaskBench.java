@@ -49,8 +49,8 @@ public final class TaskBench {
         + " (default: all)")
     @Range(min = 1_000, max = 100_000_000)
     Integer trainRows;
-    @Option(names = "--accuracy", description = "also train 10 epochs on 2 workers (ring, fp32 and bf16) and report"
-        + " the test accuracy")
+    @Option(names = "--accuracy", description = "also train 10 epochs on 2 workers (ring, fp32 and bf16) on all the"
+        + " training rows and report the test accuracy")
     boolean accuracy;
     @Option(names = "--iperf3", paramLabel = "PATH", description = "the iperf3 binary (default ${DEFAULT-VALUE};"
         + " scripts/bench installs it when missing)")
@@ -133,7 +133,7 @@ public final class TaskBench {
       List<Map<String, Object>> runs = new ArrayList<>();
       for (int r = 0; r < flags.reps; r++) {
         System.out.println("== sync SGD, " + c.label() + ", run " + (r + 1) + " of " + flags.reps);
-        runs.add(syncRun(flags, c, flags.epochs, subRuns));
+        runs.add(syncRun(flags, c, flags.epochs, flags.trainRows, subRuns));
       }
       byCase.put(c.label(), Medians.ofFields(runs));
     }
@@ -145,19 +145,19 @@ public final class TaskBench {
     for (String dtype : List.of("fp32", "bf16")) {
       SgdCase c = new SgdCase(2, "ring", dtype);
       System.out.println("== accuracy: 10 epochs, " + c.label());
-      byCase.put(c.label(), syncRun(flags, c, 10, subRuns));
+      byCase.put(c.label(), syncRun(flags, c, 10, null, subRuns)); // all the training rows
     }
     return byCase;
   }
 
   /** One sync SGD run; its last epoch's figures. */
-  private static Map<String, Object> syncRun(Flags flags, SgdCase c, int epochs, Path subRuns) {
+  private static Map<String, Object> syncRun(Flags flags, SgdCase c, int epochs, Integer trainRows, Path subRuns) {
     List<String> args = new ArrayList<>(List.of("--config", flags.task.configFile(),
         "--workers", Integer.toString(c.workers()), "--allreduce", c.allreduce(), "--grad-dtype", c.gradDtype(),
         "--epochs", Integer.toString(epochs), "--batch", "64", "--no-progress",
         "--runs", subRuns.toString(), "--models", subRuns.resolve("models").toString()));
-    if (flags.trainRows != null) {
-      args.addAll(List.of("--train-rows", flags.trainRows.toString()));
+    if (trainRows != null) {
+      args.addAll(List.of("--train-rows", trainRows.toString()));
     }
     TrainingResult result = TaskSyncSgd.run(args.toArray(String[]::new));
     EpochStats last = result.history().get(result.history().size() - 1);
