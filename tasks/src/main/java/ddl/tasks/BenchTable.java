@@ -32,6 +32,9 @@ final class BenchTable {
       rows.put("pipelined lambda calls", String.format(Locale.ROOT, "%,.0f calls/s", num(ping, "pipelined_invokes_per_s")));
       Map<String, Object> bulk = (Map<String, Object>) ping.get("bulk");
       bulk.forEach((size, v) -> {
+        if (!(v instanceof Map)) {
+          return;
+        }
         Map<String, Object> b = (Map<String, Object>) v;
         double moved = 2 * num(b, "gb_per_s"); // gb_per_s is payload / round trip
         String row = String.format(Locale.ROOT, "%.2f ms, %.2f GB/s moved", num(b, "median_ms"), moved);
@@ -47,6 +50,9 @@ final class BenchTable {
     if (f.get("sync_sgd") instanceof Map<?, ?> s) {
       Map<String, Object> sgd = (Map<String, Object>) s;
       sgd.forEach((label, v) -> {
+        if (!(v instanceof Map)) {
+          return;
+        }
         Map<String, Object> m = (Map<String, Object>) v;
         double rate = num(m, "samples_per_second");
         double comm = num(m, "communication_share");
@@ -66,6 +72,9 @@ final class BenchTable {
     }
     if (f.get("accuracy") instanceof Map<?, ?> acc) {
       ((Map<String, Object>) acc).forEach((label, v) -> {
+        if (!(v instanceof Map)) {
+          return;
+        }
         double a = num((Map<String, Object>) v, "test_accuracy");
         rows.put("test accuracy after 10 epochs, " + label, String.format(Locale.ROOT, "%.4f  %s", a,
             check(a >= 0.88, ">= 0.88")));

@@ -58,6 +58,9 @@ public final class TaskBench {
     @Option(names = "--only", paramLabel = "PART", split = ",", description = "measure only these parts:"
         + " iperf3, ping, sgd (default: all)")
     List<String> only = List.of("iperf3", "ping", "sgd");
+    @Option(names = "--report", paramLabel = "FILE", description = "print the table of an earlier bench record"
+        + " (runs/<UTC>-bench.json) instead of measuring")
+    Path report;
   }
 
   /** One sync SGD configuration. */
@@ -78,6 +81,18 @@ public final class TaskBench {
   static void run(String[] args) {
     Flags flags = TaskOptions.parse(NAME, new Flags(), args);
     if (flags == null) {
+      return;
+    }
+    if (flags.report != null) {
+      RunRecord earlier = new RunRecord(NAME);
+      try {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = new com.google.gson.Gson().fromJson(Files.readString(flags.report), Map.class);
+        fields.forEach(earlier::put);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read " + flags.report + ": " + e.getMessage(), e);
+      }
+      RunRecord.printTable("bench results (" + flags.report + "):", BenchTable.rows(earlier));
       return;
     }
     for (String part : flags.only) {
@@ -211,8 +226,16 @@ public final class TaskBench {
     }
 
     /** Field by field: numbers become their median; maps are taken field by field; others the first run's. */
-    @SuppressWarnings("unchecked")
     static Map<String, Object> ofFields(List<Map<String, Object>> runs) {
+      Map<String, Object> out = fieldMedians(runs);
+      if (runs.size() > 1) {
+        out.put("runs", runs.size());
+      }
+      return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> fieldMedians(List<Map<String, Object>> runs) {
       Map<String, Object> out = new LinkedHashMap<>();
       for (String key : runs.get(0).keySet()) {
         Object first = runs.get(0).get(key);
@@ -221,13 +244,10 @@ public final class TaskBench {
           double median = of(values);
           out.put(key, first instanceof Long || first instanceof Integer ? (Object) Math.round(median) : median);
         } else if (first instanceof Map) {
-          out.put(key, ofFields(runs.stream().map(r -> (Map<String, Object>) r.get(key)).toList()));
+          out.put(key, fieldMedians(runs.stream().map(r -> (Map<String, Object>) r.get(key)).toList()));
         } else {
           out.put(key, first);
         }
-      }
-      if (runs.size() > 1) {
-        out.put("runs", runs.size());
       }
       return out;
     }

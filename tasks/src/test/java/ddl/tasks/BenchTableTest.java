@@ -19,6 +19,7 @@ class BenchTableTest {
     assertEquals(200L, m.get("calls"));
     assertEquals(20.0, m.get("p50"));
     assertEquals(2.0, ((Map<?, ?>) m.get("bulk")).get("gb"));
+    assertEquals(null, ((Map<?, ?>) m.get("bulk")).get("runs"), "only the top level counts the runs");
     assertEquals("x", m.get("name"));
     assertEquals(3, m.get("runs"));
     assertEquals(2.5, TaskBench.Medians.of(List.of(4, 1, 3, 2)));
