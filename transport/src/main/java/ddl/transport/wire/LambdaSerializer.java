@@ -66,8 +66,38 @@ final class LambdaSerializer extends Serializer<Object> {
     output.writeString(form.getInstantiatedMethodType());
     output.writeVarInt(form.getCapturedArgCount(), true);
     for (int i = 0; i < form.getCapturedArgCount(); i++) {
-      kryo.writeClassAndObject(output, form.getCapturedArg(i));
+      Object value = form.getCapturedArg(i);
+      try {
+        kryo.writeClassAndObject(output, value);
+      } catch (KryoException | IllegalArgumentException | UnsupportedOperationException e) {
+        throw new WireErrors.Explained("the lambda in " + capturing.getName() + "." + enclosingMethod(form)
+            + " captures " + capturedName(capturing, form, i) + " of type "
+            + (value == null ? "null" : value.getClass().getName()) + ", which cannot be sent ("
+            + WireErrors.explain(e) + "); capture only what the worker needs, or make it a parameter", e);
+      }
     }
+  }
+
+  /** The method a lambda was written in, from its implementation's name ({@code lambda$main$0}). */
+  private static String enclosingMethod(SerializedLambda form) {
+    String[] parts = form.getImplMethodName().split("\\$");
+    return parts.length >= 2 && parts[0].equals("lambda") ? parts[1] : form.getImplMethodName();
+  }
+
+  /** The name of captured value {@code i}: the enclosing instance, a parameter name when compiled with them, or its position. */
+  private static String capturedName(Class<?> capturing, SerializedLambda form, int i) {
+    boolean instance = form.getImplMethodKind() != java.lang.invoke.MethodHandleInfo.REF_invokeStatic;
+    if (instance && i == 0) {
+      return "'this' (the enclosing " + capturing.getSimpleName() + ")";
+    }
+    int parameter = instance ? i - 1 : i;
+    for (java.lang.reflect.Method m : capturing.getDeclaredMethods()) {
+      if (m.getName().equals(form.getImplMethodName()) && m.getParameterCount() > parameter
+          && m.getParameters()[parameter].isNamePresent()) {
+        return "variable '" + m.getParameters()[parameter].getName() + "'";
+      }
+    }
+    return "value " + (parameter + 1);
   }
 
   @Override

@@ -4,10 +4,17 @@ package ddl.transport.wire;
 final class WireErrors {
   private WireErrors() {}
 
-  /** The root cause's first line, with the depth limit explained. */
+  /** A failure whose own message already says what to change: {@link #explain} reports it as it is. */
+  static final class Explained extends com.esotericsoftware.kryo.KryoException {
+    Explained(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The root cause's first line (or an {@link Explained} failure's), with the depth limit explained. */
   static String explain(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
+    while (!(t instanceof Explained) && t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
     String m = t.getMessage();

@@ -220,6 +220,18 @@ class PayloadCodecTest {
   }
 
   @Test
+  void anUnsendableCaptureIsNamedWithItsType() {
+    PayloadCodec open = new PayloadCodec(TransportConfig.defaults(), getClass().getClassLoader(), ClassPolicy.APPLICATION);
+    java.util.IdentityHashMap<String, Integer> cache = new java.util.IdentityHashMap<>();
+    ddl.transport.RemoteFunction<Integer, Integer> f = (ctx, x) -> x + cache.size();
+    DdlException e = assertThrows(DdlException.class, () -> open.encodeFrame(FrameKind.REQUEST, 1, f));
+    assertTrue(e.getMessage().contains("the lambda in ddl.transport.wire.PayloadCodecTest."
+        + "anUnsendableCaptureIsNamedWithItsType captures value 1 of type java.util.IdentityHashMap,"
+        + " which cannot be sent"), e.getMessage());
+    assertTrue(e.getMessage().contains("may not be sent"), e.getMessage());
+  }
+
+  @Test
   void jdkClassesNeverTravelByName() {
     PayloadCodec open = new PayloadCodec(TransportConfig.defaults(), getClass().getClassLoader(), ClassPolicy.APPLICATION);
     DdlException e = assertThrows(DdlException.class,
