@@ -33,7 +33,7 @@ public final class TaskBench {
 
   /** The flags of {@code scripts/bench}. */
   @Command(description = {"Measures the transport and sync SGD on the running workers (scripts/start 2 first) and"
-      + " prints one table of medians; writes runs/<UTC>-bench.json, and the runs it made under runs/<UTC>-bench/."})
+      + " prints one table of medians; writes runs/<UTC>-bench.json, and the runs it made under runs/<UTC>-bench.runs/."})
   static final class Flags {
     @Mixin
     TaskOptions task;
@@ -101,11 +101,11 @@ public final class TaskBench {
             + "'");
       }
     }
-    RunRecord record = new RunRecord(NAME);
+    // An id no other run in runs/ has (a second bench started in the same second gets "-2").
+    RunRecord record = new RunRecord(NAME, List.of(Path.of("runs")));
     record.put("parameters", flags.task.values());
     record.put("machine", machine());
-    String stamp = record.fields().get("started_utc").toString().replaceAll("[-:]|\\.\\d+", "");
-    Path subRuns = Path.of("runs", stamp + "-bench");
+    Path subRuns = Path.of("runs", record.id() + ".runs");
 
     if (flags.only.contains("iperf3")) {
       System.out.println("== iperf3 over loopback, " + flags.reps + " runs");

@@ -49,4 +49,16 @@ class BenchTableTest {
     return Map.of("samples_per_second", rate, "communication_share", comm, "bytes_per_worker_step", 1000L,
         "test_accuracy", 0.8);
   }
+
+  /** Two benches started in the same second: the second gets its own record and its own folder of runs. */
+  @Test
+  void aSecondBenchInTheSameSecondWritesOverNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path runs)
+      throws Exception {
+    java.time.Instant now = java.time.Instant.parse("2026-12-03T08:00:00Z");
+    RunRecord first = new RunRecord("bench", List.of(runs), now);
+    java.nio.file.Files.createDirectories(runs.resolve(first.id() + ".runs")); // its runs, made before its record
+    RunRecord second = new RunRecord("bench", List.of(runs), now);
+    assertTrue(!first.id().equals(second.id()), first.id() + " twice");
+    assertEquals(first.id() + "-2", second.id());
+  }
 }
