@@ -2,8 +2,10 @@ package ddl.master.train;
 
 import ddl.transport.CallTimeoutException;
 import ddl.transport.RemoteException;
+import ddl.transport.TransportConfig;
 import ddl.transport.WorkerUnavailableException;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,8 +23,8 @@ import java.util.logging.Logger;
  */
 public final class LiveWorkers {
   private static final Logger LOG = Logger.getLogger(LiveWorkers.class.getName());
-  private static final long FIRST_RETRY_DELAY = TimeUnit.SECONDS.toNanos(2);
-  private static final long LONGEST_RETRY_DELAY = TimeUnit.SECONDS.toNanos(60);
+  /** The longest wait between tries of a lost worker, in heartbeat intervals. */
+  private static final int LONGEST_RETRY_HEARTBEATS = 12;
 
   private final Replicas replicas;
   private final Consumer<String> log;
@@ -38,14 +40,27 @@ public final class LiveWorkers {
     this(replicas, LOG::info);
   }
 
-  /** All of {@code replicas}' workers, live; each loss and rejoin is a line to {@code log}. */
+  /**
+   * All of {@code replicas}' workers, live; each loss and rejoin is a line to {@code log}; lost
+   * workers are tried again as with the default heartbeat interval.
+   */
   public LiveWorkers(Replicas replicas, Consumer<String> log) {
+    this(replicas, log, TransportConfig.defaults().heartbeatInterval());
+  }
+
+  /**
+   * All of {@code replicas}' workers, live; each loss and rejoin is a line to {@code log}. A lost
+   * worker is tried again at an epoch start at least one {@code heartbeat} interval after it was
+   * lost, then with waits doubling up to {@value #LONGEST_RETRY_HEARTBEATS} intervals.
+   */
+  public LiveWorkers(Replicas replicas, Consumer<String> log, Duration heartbeat) {
     this.replicas = replicas;
     this.log = log;
     this.live = new boolean[replicas.size()];
     java.util.Arrays.fill(live, true);
     this.liveCount = live.length;
-    this.backoff = new RetryBackoff(live.length, FIRST_RETRY_DELAY, LONGEST_RETRY_DELAY, System::nanoTime);
+    this.backoff = new RetryBackoff(live.length, heartbeat.toNanos(), heartbeat.toNanos() * LONGEST_RETRY_HEARTBEATS,
+        System::nanoTime);
   }
 
   /** Workers in the run, live or lost. */

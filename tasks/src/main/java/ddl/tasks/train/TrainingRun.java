@@ -26,6 +26,7 @@ import ddl.tasks.data.ImageData;
 import ddl.tasks.data.TrainTest;
 import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.nn.ModelWeights;
+import ddl.transport.TransportConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,7 +129,7 @@ public final class TrainingRun {
       f.put("message", line);
       f.put("live", live[0] == null ? null : live[0].liveCount());
       events.write("worker", f);
-    });
+    }, cluster.config().transport().heartbeatInterval());
     live[0] = workers;
     replicas.lostAtSetup().forEach((w, e) -> workers.lose(w, "the start (its data set was being sent)", e));
     Trainer trainer = trainer(mode, s, replicas, workers, plan, start, pieceTimeout(cluster));
@@ -216,10 +217,13 @@ public final class TrainingRun {
   /**
    * How long a ring member waits for a piece before it counts the ring as broken: well past the
    * heartbeat detection of a lost worker (the master cancels the waiting members as soon as it sees
-   * the loss), but bounded.
+   * the loss) and past a reconnection, but bounded.
    */
   private static Duration pieceTimeout(Cluster cluster) {
-    return Duration.ofMillis(Math.max(30_000, 6 * cluster.config().transport().heartbeatInterval().toMillis()));
+    TransportConfig t = cluster.config().transport();
+    Duration heartbeats = t.heartbeatInterval().multipliedBy(6);
+    Duration connects = t.connectTimeout().multipliedBy(3);
+    return heartbeats.compareTo(connects) > 0 ? heartbeats : connects;
   }
 
   /** Bytes the workers sent in total, from their own counters (ring traffic included). */
