@@ -34,6 +34,19 @@ public final class WorkerProcesses implements AutoCloseable {
   }
 
   /**
+   * Lists {@code listed} workers on free loopback ports in the config but starts only the first
+   * {@code started}; {@link #restart} starts another later.
+   */
+  public static WorkerProcesses startFirst(int started, int listed, Path dir, String extraYaml)
+      throws IOException, InterruptedException {
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < listed; i++) {
+      addresses.add("127.0.0.1:" + freePort());
+    }
+    return start(addresses, i -> List.of(), i -> List.of(), dir, extraYaml, started);
+  }
+
+  /**
    * Starts {@code count} workers on free loopback ports, worker {@code i} with the extra options
    * {@code args.apply(i)} (such as {@code --http-port}), and waits until each listens.
    */
@@ -43,7 +56,7 @@ public final class WorkerProcesses implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       addresses.add("127.0.0.1:" + freePort());
     }
-    return start(addresses, i -> List.of(), args, dir, extraYaml);
+    return start(addresses, i -> List.of(), args, dir, extraYaml, addresses.size());
   }
 
   /**
@@ -52,11 +65,11 @@ public final class WorkerProcesses implements AutoCloseable {
    */
   public static WorkerProcesses start(List<String> addresses, java.util.function.IntFunction<List<String>> launcher,
       Path dir, String extraYaml) throws IOException, InterruptedException {
-    return start(addresses, launcher, i -> List.of(), dir, extraYaml);
+    return start(addresses, launcher, i -> List.of(), dir, extraYaml, addresses.size());
   }
 
   private static WorkerProcesses start(List<String> addresses, java.util.function.IntFunction<List<String>> launcher,
-      java.util.function.IntFunction<List<String>> args, Path dir, String extraYaml)
+      java.util.function.IntFunction<List<String>> args, Path dir, String extraYaml, int started)
       throws IOException, InterruptedException {
     StringBuilder yaml = new StringBuilder("workers:\n");
     addresses.forEach(a -> yaml.append("  - ").append(a).append('\n'));
@@ -65,10 +78,10 @@ public final class WorkerProcesses implements AutoCloseable {
     Files.writeString(config, yaml);
     WorkerProcesses workers = new WorkerProcesses(dir, config, launcher);
     workers.extraArgs = args;
-    for (int i = 0; i < addresses.size(); i++) {
+    for (int i = 0; i < started; i++) {
       workers.startOne(i);
     }
-    for (String address : addresses) {
+    for (String address : addresses.subList(0, started)) {
       awaitListening(address);
     }
     return workers;

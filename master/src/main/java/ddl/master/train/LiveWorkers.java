@@ -18,8 +18,9 @@ import java.util.logging.Logger;
  * {@link WorkerUnavailableException} (connection lost, heartbeat silence, timeout) is marked lost
  * and the drivers go on with the others; its training shard is skipped until it rejoins, its test
  * slice is evaluated by a live worker. At each epoch start, lost workers are tried again with
- * backoff and rejoin if they answer. Each loss and rejoin is one line to the log sink, kept in
- * {@link #events()}. Thread-safe.
+ * backoff and rejoin if they answer. Workers that may join later (configured, but not up at the
+ * start: see {@link #awaitJoin}) are tried the same way, quietly until they answer. Each loss,
+ * rejoin and join is one line to the log sink, kept in {@link #events()}. Thread-safe.
  */
 public final class LiveWorkers {
   private static final Logger LOG = Logger.getLogger(LiveWorkers.class.getName());
@@ -29,6 +30,8 @@ public final class LiveWorkers {
   private final Replicas replicas;
   private final Consumer<String> log;
   private final boolean[] live;
+  /** Workers that have not taken part yet (they may join at an epoch start). */
+  private final boolean[] waiting;
   private final RetryBackoff backoff;
   private final List<String> events = new ArrayList<>();
   private int liveCount;
@@ -57,15 +60,44 @@ public final class LiveWorkers {
     this.replicas = replicas;
     this.log = log;
     this.live = new boolean[replicas.size()];
+    this.waiting = new boolean[replicas.size()];
     java.util.Arrays.fill(live, true);
     this.liveCount = live.length;
     this.backoff = new RetryBackoff(live.length, heartbeat.toNanos(), heartbeat.toNanos() * LONGEST_RETRY_HEARTBEATS,
         System::nanoTime);
+    for (int w : replicas.joinable()) {
+      awaitJoin(w);
+    }
   }
 
-  /** Workers in the run, live or lost. */
+  /** Workers in the run, live or lost, and those that may still join. */
   public int size() {
     return live.length;
+  }
+
+  /**
+   * Marks {@code worker} as not up yet: it takes no part until it answers at an epoch start, and
+   * then joins like a rejoining worker. Its failed tries are not logged.
+   */
+  private void awaitJoin(int worker) {
+    synchronized (this) {
+      if (!live[worker]) {
+        return;
+      }
+      live[worker] = false;
+      waiting[worker] = true;
+      liveCount--;
+      backoff.reset(worker);
+    }
+  }
+
+  /** Workers that have taken part (live or lost), without those still waiting to join. */
+  public synchronized int joinedCount() {
+    int n = 0;
+    for (boolean w : waiting) {
+      n += w ? 0 : 1;
+    }
+    return n;
   }
 
   /** Workers taking part now. */
@@ -126,8 +158,9 @@ public final class LiveWorkers {
         events.add(line);
       } else {
         line = String.format(Locale.ROOT, "worker %s lost at %s (%s); continuing with %d of %d workers; its %,d "
-                + "training rows are skipped until it rejoins, another worker evaluates its test rows",
-            replicas.address(worker), when, reason(cause), liveCount, live.length, replicas.trainRows(worker));
+                + "training rows are left out until the next epoch start shares the rows out again; another worker "
+                + "evaluates its test rows", replicas.address(worker), when, reason(cause), liveCount,
+            joinedCount(), replicas.trainRows(worker));
         events.add(line);
       }
     }
@@ -167,15 +200,20 @@ public final class LiveWorkers {
       String line;
       synchronized (this) {
         if (attempt.succeeded()) {
+          boolean first = waiting[w];
           live[w] = true;
+          waiting[w] = false;
           liveCount++;
           rejoins++;
           rejoinedSinceTaken.add(w);
-          line = String.format(Locale.ROOT, "worker %s rejoined at epoch %d; training on %d of %d workers",
-              replicas.address(w), epoch + 1, liveCount, live.length);
+          line = String.format(Locale.ROOT, "worker %s %s at epoch %d; training on %d of %d workers",
+              replicas.address(w), first ? "joined" : "rejoined", epoch + 1, liveCount, joinedCount());
           events.add(line);
         } else if (attempt.cause() instanceof RemoteException e) {
           throw e;
+        } else if (waiting[w]) {
+          backoff.failed(w);
+          line = null;
         } else {
           long wait = backoff.failed(w);
           line = String.format(Locale.ROOT, "worker %s still unreachable at epoch %d (%s); next try at an epoch "
@@ -183,7 +221,9 @@ public final class LiveWorkers {
               TimeUnit.NANOSECONDS.toSeconds(wait));
         }
       }
-      log.accept(line);
+      if (line != null) {
+        log.accept(line);
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import ddl.tasks.data.TrainTest;
 import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.nn.TopK;
 import ddl.transport.CallOptions;
+import ddl.transport.WorkerAddress;
 import ddl.transport.WorkerUnavailableException;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -22,45 +23,66 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link Replicas} on the workers of a {@link Cluster}: sends each worker its training shard,
- * test slice and the starting model once, then every driver request is one small RPC (gradients,
- * means or deltas, never the weights). It keeps the setups, so that a lost worker can be set up
- * again when it comes back, and a lost worker's test slice can be sent to another (once; that
- * worker keeps it). Gradient replies are read into arrays lent per worker, reused every step.
+ * {@link Replicas} on the workers of a {@link Cluster}: sends each worker its share of the
+ * training rows, test slice and the starting model once, then every driver request is one small
+ * RPC (gradients, means or deltas, never the weights). It keeps the setups, so that a lost worker
+ * can be set up again when it comes back, and a lost worker's test slice can be sent to another
+ * (once; that worker keeps it). Gradient replies are read into arrays lent per worker, reused
+ * every step.
+ *
+ * <p>Besides the cluster's workers it has a place for each worker that may join later
+ * ({@link Cluster#joinable()}, such as the pods of a StatefulSet that is scaled up); these start
+ * out lost. When the live workers change, {@link #shareRows} shares the training rows out again
+ * over those live at the next epoch start, so every epoch covers the whole training set.
  */
-public final class ClusterReplicas implements Replicas {
+public final class ClusterReplicas implements Replicas, AutoCloseable {
   private final Cluster cluster;
+  private final TrainTest data;
+  private final List<WorkerAddress> addresses;
   private final List<ReplicaSetup> setups;
   private final List<ReplicaInfo> infos;
-  private final int stepsPerEpoch;
   private final double setupSeconds;
   private final ProxyWorker[] lending;
+  /** Connections to the workers that joined later, by worker index (null below the cluster's size). */
+  private final ProxyWorker[] joined;
+  /** The training rows each worker holds, as {@code [from, to)}, or null when it holds none (or is lost). */
+  private final int[][] shares;
   /** Which (evaluator, slice) pairs have had the slice's rows sent, as {@code evaluator * size + slice}. */
   private final Set<Integer> slicesSent = ConcurrentHashMap.newKeySet();
   private final Map<Integer, WorkerUnavailableException> lostAtSetup = new TreeMap<>();
 
-  private ClusterReplicas(Cluster cluster, List<ReplicaSetup> setups, List<ReplicaInfo> infos, double setupSeconds) {
+  private ClusterReplicas(Cluster cluster, TrainTest data, List<ReplicaSetup> setups, List<ReplicaInfo> infos,
+      double setupSeconds) {
     this.cluster = cluster;
+    this.data = data;
+    List<WorkerAddress> all = new ArrayList<>(cluster.config().workers());
+    all.addAll(cluster.joinable());
+    this.addresses = List.copyOf(all);
     this.setups = List.copyOf(setups);
     this.infos = List.copyOf(infos);
-    this.stepsPerEpoch = infos.stream().mapToInt(ReplicaInfo::stepsPerEpoch).min().orElse(0);
     this.setupSeconds = setupSeconds;
-    this.lending = new ProxyWorker[cluster.size()];
+    this.lending = new ProxyWorker[addresses.size()];
+    this.joined = new ProxyWorker[addresses.size()];
+    this.shares = new int[addresses.size()][];
+    for (int w = 0; w < cluster.size(); w++) {
+      shares[w] = Dataset.shardRange(data.train().rows(), w, cluster.size());
+    }
   }
 
   /**
    * Shards {@code data} over the cluster's workers (contiguous, nearly equal parts), sends each
    * worker its parts and the model, every replica starting from {@code start}, and waits until
-   * every worker holds them.
+   * every worker holds them. Workers that may join later ({@link Cluster#joinable()}) get no test
+   * rows; they are set up when they join.
    */
   public static ClusterReplicas start(Cluster cluster, TrainTest data, ModelSpec spec, int batch, long seed,
       ModelState start, float momentum, WireFormat format) {
     int n = cluster.size();
     long begin = System.nanoTime();
-    List<ReplicaSetup> setups = new ArrayList<>(n);
-    for (int w = 0; w < n; w++) {
-      Dataset train = data.train().shard(w, n);
-      Dataset test = data.test().shard(w, n);
+    List<ReplicaSetup> setups = new ArrayList<>(n + cluster.joinable().size());
+    for (int w = 0; w < n + cluster.joinable().size(); w++) {
+      Dataset train = w < n ? data.train().shard(w, n) : data.train().slice(0, 0);
+      Dataset test = w < n ? data.test().shard(w, n) : data.test().slice(0, 0);
       setups.add(new ReplicaSetup(w, spec, train, test, batch, seed, start, momentum, format));
     }
     List<Future<ReplicaInfo>> replies = new ArrayList<>(n);
@@ -86,10 +108,55 @@ public final class ClusterReplicas implements Replicas {
         throw new IllegalStateException(reply.cause().getMessage(), reply.cause());
       }
     }
-    ClusterReplicas replicas = new ClusterReplicas(cluster, setups, infos, (System.nanoTime() - begin) / 1e9);
+    ClusterReplicas replicas = new ClusterReplicas(cluster, data, setups, infos, (System.nanoTime() - begin) / 1e9);
     replicas.lostAtSetup.putAll(lost);
     return replicas;
   }
+
+  /** The workers that are not up yet and may join at an epoch start (a scaled-up StatefulSet's pods). */
+  @Override
+  public int[] joinable() {
+    int[] out = new int[addresses.size() - cluster.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = cluster.size() + i;
+    }
+    return out;
+  }
+
+  /**
+   * Shares the training rows out over {@code live} (contiguous, nearly equal parts in worker
+   * order) and sends each worker whose part changed its new rows; a worker not live gives up its
+   * part.
+   */
+  @Override
+  public synchronized Map<Integer, Future<Void>> shareRows(int[] live) {
+    Set<Integer> alive = new java.util.HashSet<>();
+    for (int w : live) {
+      alive.add(w);
+    }
+    for (int w = 0; w < shares.length; w++) {
+      if (!alive.contains(w)) {
+        shares[w] = null;
+      }
+    }
+    Map<Integer, Future<Void>> sending = new TreeMap<>();
+    for (int i = 0; i < live.length; i++) {
+      int w = live[i];
+      int[] part = Dataset.shardRange(data.train().rows(), i, live.length);
+      if (!java.util.Arrays.equals(part, shares[w])) {
+        shares[w] = null;
+        Dataset rows = data.train().slice(part[0], part[1]);
+        sending.put(w, proxy(w).call(ReplicaCalls.SHARE_ROWS, rows).map(steps -> {
+          synchronized (this) {
+            shares[w] = part;
+          }
+          return (Void) null;
+        }));
+      }
+    }
+    return sending;
+  }
+
 
   /** The workers lost while their data was being sent, with why; the run starts without them. */
   public Map<Integer, WorkerUnavailableException> lostAtSetup() {
@@ -106,14 +173,23 @@ public final class ClusterReplicas implements Replicas {
     return setupSeconds;
   }
 
+  /** Every worker that takes part or may join: the cluster's, then the {@link #joinable()} ones. */
   @Override
   public int size() {
-    return cluster.size();
+    return addresses.size();
   }
 
+  /** Whole batches per epoch in the smallest part of the training rows a worker holds. */
   @Override
-  public int stepsPerEpoch() {
-    return stepsPerEpoch;
+  public synchronized int stepsPerEpoch() {
+    int batch = setups.get(0).batch();
+    int steps = Integer.MAX_VALUE;
+    for (int[] part : shares) {
+      if (part != null && batch > 0) {
+        steps = Math.min(steps, BatchPlan.stepsPerEpoch(part[1] - part[0], batch));
+      }
+    }
+    return steps == Integer.MAX_VALUE ? 0 : steps;
   }
 
   @Override
@@ -173,17 +249,39 @@ public final class ClusterReplicas implements Replicas {
         .onFailure(e -> slicesSent.remove(key));
   }
 
-  /** Connects again to worker {@code worker} and sends it the same setup as at the start. */
+  /**
+   * Connects again to worker {@code worker} (or for the first time, to one that joins) and sends it
+   * the setup of the start without training rows: {@link #shareRows} sends those next.
+   */
   @Override
   public Future<Void> reconnect(int worker) {
-    return cluster.reconnect(worker).compose(proxy -> {
+    Future<ProxyWorker> connecting = worker < cluster.size()
+        ? cluster.reconnect(worker)
+        : ProxyWorker.connect(cluster.vertx(), cluster.config(), addresses.get(worker), worker).map(fresh -> {
+          ProxyWorker old;
+          synchronized (joined) {
+            old = joined[worker];
+            joined[worker] = fresh;
+          }
+          if (old != null) {
+            old.close();
+          }
+          return fresh;
+        });
+    return connecting.compose(proxy -> {
       for (int slice = 0; slice < size(); slice++) {
         slicesSent.remove(worker * size() + slice);
       }
       synchronized (lending) {
         lending[worker] = null;
       }
-      return proxy.call(ReplicaCalls.SETUP, setups.get(worker));
+      synchronized (this) {
+        shares[worker] = null;
+      }
+      ReplicaSetup s = setups.get(worker);
+      ReplicaSetup withoutRows = new ReplicaSetup(s.worker(), s.spec(), s.train().slice(0, 0), s.test(), s.batch(),
+          s.seed(), s.start(), s.momentum(), s.format());
+      return proxy.call(ReplicaCalls.SETUP, withoutRows);
     }).mapEmpty();
   }
 
@@ -196,12 +294,13 @@ public final class ClusterReplicas implements Replicas {
 
   @Override
   public String address(int worker) {
-    return cluster.config().workers().get(worker).toString();
+    return addresses.get(worker).toString();
   }
 
   @Override
-  public long trainRows(int worker) {
-    return setups.get(worker).train().rows();
+  public synchronized long trainRows(int worker) {
+    int[] part = shares[worker];
+    return part == null ? 0 : part[1] - part[0];
   }
 
   /** Worker {@code worker}'s {@code k} most probable classes for the first {@code rows} rows of {@code images}. */
@@ -210,7 +309,29 @@ public final class ClusterReplicas implements Replicas {
   }
 
   private ProxyWorker proxy(int worker) {
-    return cluster.worker(worker);
+    if (worker < cluster.size()) {
+      return cluster.worker(worker);
+    }
+    synchronized (joined) {
+      ProxyWorker p = joined[worker];
+      if (p == null) {
+        throw new WorkerUnavailableException(addresses.get(worker).toString(), "worker " + addresses.get(worker)
+            + " has not joined this run yet", null);
+      }
+      return p;
+    }
+  }
+
+  /** Closes the connections to workers that joined later (the cluster closes its own). */
+  @Override
+  public void close() {
+    synchronized (joined) {
+      for (ProxyWorker p : joined) {
+        if (p != null) {
+          p.close();
+        }
+      }
+    }
   }
 
   /**

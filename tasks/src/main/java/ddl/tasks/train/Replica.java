@@ -29,7 +29,8 @@ public final class Replica implements GradientSource, AutoCloseable {
   public static final String KEY = "ddl.train.replica";
 
   private final ReplicaSetup setup;
-  private final BatchPlan plan;
+  /** This worker's share of the training rows and the batches drawn from it; replaced at an epoch start. */
+  private volatile Share share;
   private final ModelCompute compute;
   private final ExecutorService thread;
   private final float[] batchImages;
@@ -40,9 +41,7 @@ public final class Replica implements GradientSource, AutoCloseable {
   /** Sets up the replica to compute on {@code device} ({@code cpu} or {@code gpu}). */
   public Replica(ReplicaSetup setup, String device) {
     this.setup = setup;
-    this.plan = setup.batch() > 0
-        ? new BatchPlan(setup.train().rows(), setup.batch(), setup.seed(), setup.worker())
-        : null;
+    this.share = share(setup.train());
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "replica-compute");
       t.setDaemon(true);
@@ -61,9 +60,30 @@ public final class Replica implements GradientSource, AutoCloseable {
 
   /** What the master learns about this replica. */
   public ReplicaInfo info(String address) {
-    return new ReplicaInfo(address, compute.device(), setup.train().rows(), setup.test().rows(),
-        plan == null ? 0 : plan.stepsPerEpoch());
+    Share s = share;
+    return new ReplicaInfo(address, compute.device(), s.rows().rows(), setup.test().rows(),
+        s.plan() == null ? 0 : s.plan().stepsPerEpoch());
   }
+
+  /**
+   * Trains on {@code rows} from the next step on (the master shares the training rows out again
+   * at an epoch start when workers were lost or joined); returns the steps per epoch they give.
+   */
+  public int shareRows(Dataset rows) {
+    Share s = share(rows);
+    share = s;
+    return s.plan() == null ? 0 : s.plan().stepsPerEpoch();
+  }
+
+  private Share share(Dataset rows) {
+    BatchPlan plan = setup.batch() > 0 && rows.rows() > 0
+        ? new BatchPlan(rows.rows(), setup.batch(), setup.seed(), setup.worker())
+        : null;
+    return new Share(rows, plan);
+  }
+
+  /** Training rows and the batches drawn from them. */
+  private record Share(Dataset rows, BatchPlan plan) {}
 
   /**
    * The gradient of this worker's batch {@code step} of {@code epoch}: each tensor goes to
@@ -72,14 +92,17 @@ public final class Replica implements GradientSource, AutoCloseable {
    */
   @Override
   public Gradient gradient(float[][] weights, int epoch, int step, TensorReady ready) {
-    if (plan == null) {
-      throw new IllegalStateException("this replica was set up for evaluation only (batch 0); it cannot train");
+    Share s = share;
+    if (s.plan() == null) {
+      throw new IllegalStateException(setup.batch() > 0
+          ? "this replica holds no training rows yet; the master shares them out at an epoch start"
+          : "this replica was set up for evaluation only (batch 0); it cannot train");
     }
     return onThread(() -> {
       long start = System.nanoTime();
-      Dataset train = setup.train();
+      Dataset train = s.rows();
       int features = train.features();
-      int[] rows = plan.rows(epoch, step);
+      int[] rows = s.plan().rows(epoch, step);
       for (int i = 0; i < rows.length; i++) {
         System.arraycopy(train.images(), rows[i] * features, batchImages, i * features, features);
         batchLabels[i] = train.labels()[rows[i]];

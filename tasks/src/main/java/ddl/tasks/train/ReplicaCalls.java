@@ -33,6 +33,8 @@ final class ReplicaCalls {
     return replica.info(ctx.workerAddress());
   };
 
+  static final RemoteFunction<Dataset, Integer> SHARE_ROWS = (ctx, rows) -> replica(ctx).shareRows(rows);
+
   static final RemoteFunction<Steps.MasterStep, Steps.GradientReply> MASTER_STEP =
       (ctx, s) -> replica(ctx).model().masterStep(s);
 

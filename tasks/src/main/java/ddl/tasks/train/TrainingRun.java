@@ -117,9 +117,17 @@ public final class TrainingRun {
   private static TrainingResult train(String task, Mode mode, TrainSettings s, Cluster cluster, RunEvents events,
       RunRecord record, EpochCheckpoints checkpoints, TrainTest data, ModelSpec spec, ModelWeights init,
       ModelState start, List<EpochStats> history, int firstEpoch, StepListener observer) {
+    try (ClusterReplicas replicas = ClusterReplicas.start(cluster, data, spec, s.batch(), s.seed(), start,
+        s.momentum(), s.gradDtype())) {
+      return train(task, mode, s, cluster, events, record, checkpoints, data, spec, init, start, history, firstEpoch,
+          observer, replicas);
+    }
+  }
+
+  private static TrainingResult train(String task, Mode mode, TrainSettings s, Cluster cluster, RunEvents events,
+      RunRecord record, EpochCheckpoints checkpoints, TrainTest data, ModelSpec spec, ModelWeights init,
+      ModelState start, List<EpochStats> history, int firstEpoch, StepListener observer, ClusterReplicas replicas) {
     ImageData images = s.data();
-    ClusterReplicas replicas = ClusterReplicas.start(cluster, data, spec, s.batch(), s.seed(), start, s.momentum(),
-        s.gradDtype());
     TrainingPlan plan = new TrainingPlan(s.epochs(), replicas.stepsPerEpoch(),
         s.learningRate(replicas.stepsPerEpoch()), s.momentum(), new NonFiniteLoss(s.onNan()));
     LiveWorkers[] live = new LiveWorkers[1];
@@ -132,6 +140,12 @@ public final class TrainingRun {
     }, cluster.config().transport().heartbeatInterval());
     live[0] = workers;
     replicas.lostAtSetup().forEach((w, e) -> workers.lose(w, "the start (its data set was being sent)", e));
+    int[] joinable = replicas.joinable();
+    if (joinable.length > 0) {
+      System.out.printf(Locale.ROOT, "%d more worker%s may join at an epoch start when %s up: %s%n", joinable.length,
+          joinable.length == 1 ? "" : "s", joinable.length == 1 ? "it comes" : "they come",
+          String.join(", ", Arrays.stream(joinable).mapToObj(replicas::address).toList()));
+    }
     Trainer trainer = trainer(mode, s, replicas, workers, plan, start, pieceTimeout(cluster));
     events.write("run_started", startEvent(record, task, mode, s, spec, cluster, plan, firstEpoch, trainer));
     System.out.printf(Locale.ROOT, "%s: %s (%,d parameters) on %d workers (%s), %s: %d train / %d test rows "
@@ -292,7 +306,7 @@ public final class TrainingRun {
   private static void fillRecord(RunRecord r, String task, Mode mode, TrainSettings s, ModelSpec spec, Cluster cluster,
       ClusterReplicas replicas, TrainingPlan plan, Trainer trainer, List<EpochStats> history, List<EpochStats> ran,
       long sent, long received, long workersSent) {
-    r.put("workers", cluster.size());
+    r.put("workers", trainer.workers().joinedCount());
     r.put("workers_live_at_end", trainer.workers().liveCount());
     r.put("worker_events", trainer.workers().events());
     r.put("worker_addresses", cluster.workers().stream().map(w -> w.address()).toList());
