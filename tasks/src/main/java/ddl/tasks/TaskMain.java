@@ -60,12 +60,7 @@ public final class TaskMain {
       }
       return;
     }
-    Consumer<String[]> task = TASKS.get(args[0]) != null || !args[0].contains(".") ? TASKS.get(args[0])
-        : ownMain(args[0]);
-    if (task == null) {
-      CommandLines.exitWithUsageError(new UsageException("scripts/task", "unknown task '" + args[0] + "'; tasks: "
-          + String.join(", ", TASKS.keySet())));
-    }
+    Consumer<String[]> task = TASKS.get(args[0]) != null ? TASKS.get(args[0]) : ownMain(args[0]);
     String[] taskArgs = Arrays.copyOfRange(args, 1, args.length);
     run(() -> task.accept(taskArgs));
   }
@@ -78,9 +73,10 @@ public final class TaskMain {
     java.lang.reflect.Method main;
     try {
       main = Class.forName(name).getMethod("main", String[].class);
-    } catch (ClassNotFoundException e) {
-      CommandLines.exitWithUsageError(new UsageException("scripts/task", "no task or class '" + name + "' (is its"
-          + " folder or jar given with --class-path?); tasks: " + String.join(", ", TASKS.keySet())));
+    } catch (ClassNotFoundException | LinkageError e) {
+      CommandLines.exitWithUsageError(new UsageException("scripts/task", "unknown task '" + name + "'; tasks: "
+          + String.join(", ", TASKS.keySet()) + ", or the class name of a task of your own (its folder or jar given"
+          + " with --class-path)"));
       return null;
     } catch (NoSuchMethodException e) {
       CommandLines.exitWithUsageError(new UsageException("scripts/task", "class " + name + " has no public static"
