@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code scripts/task sync-sgd}: synchronous data-parallel SGD of the MLP on Fashion-MNIST; with
+ * {@code scripts/task sync-sgd}: synchronous data-parallel SGD of a model on MNIST or Fashion-MNIST; with
  * {@code --average-every K}, model averaging every K local steps instead.
  */
 public final class TaskSyncSgd {
