@@ -19,7 +19,8 @@ import java.util.logging.Logger;
  * and the drivers go on with the others; its training shard is skipped until it rejoins, its test
  * slice is evaluated by a live worker. At each epoch start, lost workers are tried again with
  * backoff and rejoin if they answer. Workers that may join later (configured, but not up at the
- * start: see {@link #awaitJoin}) are tried the same way, quietly until they answer. Each loss,
+ * start: see {@link #awaitJoin}) are tried at every epoch start at least a heartbeat apart, quietly
+ * until they answer. Each loss,
  * rejoin and join is one line to the log sink, kept in {@link #events()}. Thread-safe.
  */
 public final class LiveWorkers {
@@ -212,7 +213,7 @@ public final class LiveWorkers {
         } else if (attempt.cause() instanceof RemoteException e) {
           throw e;
         } else if (waiting[w]) {
-          backoff.failed(w);
+          backoff.reset(w); // not up yet: tried again at the next epoch start a heartbeat from now, without backing off
           line = null;
         } else {
           long wait = backoff.failed(w);

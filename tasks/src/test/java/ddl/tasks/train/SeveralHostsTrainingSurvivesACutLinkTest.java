@@ -57,7 +57,9 @@ class SeveralHostsTrainingSurvivesACutLinkTest {
       System.out.printf(Locale.ROOT, "sync SGD on 3 hosts, host 2 cut off in epoch 2: test accuracy %s%n",
           r.history().stream().map(e -> String.format(Locale.ROOT, "%.4f", e.testAccuracy())).toList());
       assertEquals(LossRuns.EPOCHS, r.history().size());
-      List<String> events = r.workerEvents();
+      // A host too slow to answer the master's first connection (a loaded machine) joins at the first
+      // epoch start: that is not what this test is about.
+      List<String> events = r.workerEvents().stream().filter(l -> !l.contains(" joined at epoch 1;")).toList();
       assertTrue(events.get(0).matches("worker 198\\.18\\.0\\.12:7000 lost at epoch 2, step \\d+ of 31 .*"
           + "continuing with 2 of 3 workers; its 2,000 training rows are left out until the next epoch start.*"),
           events.toString());
