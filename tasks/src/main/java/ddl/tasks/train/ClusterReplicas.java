@@ -129,31 +129,36 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
    * part.
    */
   @Override
-  public synchronized Map<Integer, Future<Void>> shareRows(int[] live) {
-    Set<Integer> alive = new java.util.HashSet<>();
-    for (int w : live) {
-      alive.add(w);
-    }
-    for (int w = 0; w < shares.length; w++) {
-      if (!alive.contains(w)) {
-        shares[w] = null;
+  public Map<Integer, Future<Void>> shareRows(int[] live) {
+    Map<Integer, int[]> changed = new TreeMap<>();
+    synchronized (this) {
+      Set<Integer> alive = new java.util.HashSet<>();
+      for (int w : live) {
+        alive.add(w);
+      }
+      for (int w = 0; w < shares.length; w++) {
+        if (!alive.contains(w)) {
+          shares[w] = null;
+        }
+      }
+      for (int i = 0; i < live.length; i++) {
+        int[] part = Dataset.shardRange(data.train().rows(), i, live.length);
+        if (!java.util.Arrays.equals(part, shares[live[i]])) {
+          shares[live[i]] = null;
+          changed.put(live[i], part);
+        }
       }
     }
+    // Sent outside the lock: a large part waits for room in the connection's write queue, which the
+    // event loop frees, and the event loop takes the lock to record a part that arrived.
     Map<Integer, Future<Void>> sending = new TreeMap<>();
-    for (int i = 0; i < live.length; i++) {
-      int w = live[i];
-      int[] part = Dataset.shardRange(data.train().rows(), i, live.length);
-      if (!java.util.Arrays.equals(part, shares[w])) {
-        shares[w] = null;
-        Dataset rows = data.train().slice(part[0], part[1]);
-        sending.put(w, proxy(w).call(ReplicaCalls.SHARE_ROWS, rows).map(steps -> {
+    changed.forEach((w, part) -> sending.put(w, proxy(w).call(ReplicaCalls.SHARE_ROWS,
+        data.train().slice(part[0], part[1])).map(steps -> {
           synchronized (this) {
             shares[w] = part;
           }
           return (Void) null;
-        }));
-      }
-    }
+        })));
     return sending;
   }
 

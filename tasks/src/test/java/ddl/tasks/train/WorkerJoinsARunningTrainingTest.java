@@ -8,7 +8,9 @@ import ddl.master.WorkerProcesses;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,9 +24,13 @@ class WorkerJoinsARunningTrainingTest {
   Path dir;
 
   @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void aWorkerStartedDuringEpochOneTrainsFromEpochTwo() throws Exception {
     assumeTrue(LossRuns.datasetInstalled(), LossRuns.datasetMissing());
-    try (WorkerProcesses workers = WorkerProcesses.startFirst(2, 3, dir, "transport: {heartbeat_seconds: 2}\n")) {
+    // A write queue smaller than a worker's new part of the rows (2,000 rows, 6.3 MB): sending the
+    // parts must not hold a lock the event loop needs to free room (it once did, and hung).
+    try (WorkerProcesses workers = WorkerProcesses.startFirst(2, 3, dir,
+        "transport: {heartbeat_seconds: 2, write_queue_max_bytes: 1048576}\n")) {
       String third = workers.config().workers().get(2).toString();
       String[] args = LossRuns.args(workers.configFile(), dir);
       TrainingResult r = LossRuns.run(TaskSyncSgd.NAME, TrainingRun.Mode.SYNC, args,
