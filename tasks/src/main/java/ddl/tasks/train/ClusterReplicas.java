@@ -11,6 +11,8 @@ import ddl.tasks.data.Dataset;
 import ddl.tasks.data.TrainTest;
 import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.nn.TopK;
+import ddl.tasks.train.feed.DataFeed;
+import ddl.tasks.train.feed.FeedOptions;
 import ddl.transport.CallOptions;
 import ddl.transport.WorkerUnavailableException;
 import io.vertx.core.Future;
@@ -29,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * worker keeps it). Gradient replies are read into arrays lent per worker, reused every step.
  */
 public final class ClusterReplicas implements Replicas {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ClusterReplicas.class.getName());
   private final Cluster cluster;
   private final List<ReplicaSetup> setups;
   private final List<ReplicaInfo> infos;
@@ -38,6 +41,8 @@ public final class ClusterReplicas implements Replicas {
   /** Which (evaluator, slice) pairs have had the slice's rows sent, as {@code evaluator * size + slice}. */
   private final Set<Integer> slicesSent = ConcurrentHashMap.newKeySet();
   private final Map<Integer, WorkerUnavailableException> lostAtSetup = new TreeMap<>();
+  /** The batches streamed to the workers ({@code --data-feed stream}), or null when they hold their shards. */
+  private DataFeed feed;
 
   private ClusterReplicas(Cluster cluster, List<ReplicaSetup> setups, List<ReplicaInfo> infos, double setupSeconds) {
     this.cluster = cluster;
@@ -55,13 +60,27 @@ public final class ClusterReplicas implements Replicas {
    */
   public static ClusterReplicas start(Cluster cluster, TrainTest data, ModelSpec spec, int batch, long seed,
       ModelState start, float momentum, WireFormat format) {
+    return start(cluster, data, spec, batch, seed, start, momentum, format, null);
+  }
+
+  /**
+   * Like {@link #start(Cluster, TrainTest, ModelSpec, int, long, ModelState, float, WireFormat)},
+   * but with {@code streamed} (unless null) the training shards stay on the master and a
+   * {@link DataFeed} streams their batches to the workers.
+   */
+  public static ClusterReplicas start(Cluster cluster, TrainTest data, ModelSpec spec, int batch, long seed,
+      ModelState start, float momentum, WireFormat format, FeedOptions streamed) {
     int n = cluster.size();
     long begin = System.nanoTime();
     List<ReplicaSetup> setups = new ArrayList<>(n);
+    List<Dataset> shards = new ArrayList<>(n);
     for (int w = 0; w < n; w++) {
       Dataset train = data.train().shard(w, n);
       Dataset test = data.test().shard(w, n);
-      setups.add(new ReplicaSetup(w, spec, train, test, batch, seed, start, momentum, format));
+      shards.add(train);
+      setups.add(streamed == null ? new ReplicaSetup(w, spec, train, test, batch, seed, start, momentum, format)
+          : new ReplicaSetup(w, spec, FeedOptions.noRows(train), test, batch, seed, start, momentum, format,
+              streamed.streaming(train, cluster.config().transport())));
     }
     List<Future<ReplicaInfo>> replies = new ArrayList<>(n);
     for (int w = 0; w < n; w++) {
@@ -79,7 +98,7 @@ public final class ClusterReplicas implements Replicas {
         ReplicaSetup s = setups.get(w);
         lost.put(w, e);
         infos.add(new ReplicaInfo(cluster.config().workers().get(w).toString(), "unknown (lost at setup)",
-            s.train().rows(), s.test().rows(), BatchPlan.stepsPerEpoch(s.train().rows(), batch)));
+            s.trainRows(), s.test().rows(), BatchPlan.stepsPerEpoch(s.trainRows(), batch)));
       } else if (reply.cause() instanceof RuntimeException e) {
         throw e;
       } else {
@@ -88,12 +107,36 @@ public final class ClusterReplicas implements Replicas {
     }
     ClusterReplicas replicas = new ClusterReplicas(cluster, setups, infos, (System.nanoTime() - begin) / 1e9);
     replicas.lostAtSetup.putAll(lost);
+    if (streamed != null) {
+      replicas.feed = streamed.feed(shards, batch, seed, replicas.stepsPerEpoch, cluster.config().transport(),
+          (w, push) -> replicas.proxy(w).call(ReplicaCalls.PUSH, push),
+          (w, e) -> LOG.info("data feed to worker " + replicas.address(w) + " stopped: " + e.getMessage()));
+    }
     return replicas;
   }
 
   /** The workers lost while their data was being sent, with why; the run starts without them. */
   public Map<Integer, WorkerUnavailableException> lostAtSetup() {
     return Map.copyOf(lostAtSetup);
+  }
+
+  /** The data feed, or null when the workers hold their shards. */
+  public DataFeed feed() {
+    return feed;
+  }
+
+  /** Stops the data feed, if there is one. */
+  public void stopFeed() {
+    if (feed != null) {
+      feed.close();
+    }
+  }
+
+  /** Worker {@code worker} is about to take batch {@code (epoch, step)}: its feed must run from there. */
+  private void feedAt(int worker, int epoch, int step) {
+    if (feed != null) {
+      feed.at(worker, epoch, step);
+    }
   }
 
   /** What each worker reported after setup. */
@@ -118,11 +161,13 @@ public final class ClusterReplicas implements Replicas {
 
   @Override
   public Future<Steps.GradientReply> masterStep(int worker, Steps.MasterStep step) {
+    feedAt(worker, step.epoch(), step.step());
     return lending(worker).call(ReplicaCalls.MASTER_STEP, step);
   }
 
   @Override
   public Future<Steps.StepStats> ringStep(int worker, Steps.RingStep step) {
+    feedAt(worker, step.epoch(), step.step());
     return proxy(worker).call(ReplicaCalls.RING_STEP, step);
   }
 
@@ -133,11 +178,15 @@ public final class ClusterReplicas implements Replicas {
 
   @Override
   public Future<Steps.GradientReply> asyncStep(int worker, Steps.AsyncStep step) {
+    feedAt(worker, step.epoch(), step.step());
     return lending(worker).call(ReplicaCalls.ASYNC_STEP, step);
   }
 
   @Override
   public Future<Steps.LocalResult> localSteps(int worker, Steps.LocalSteps steps) {
+    if (steps.learningRates().length > 0) {
+      feedAt(worker, steps.epoch(), steps.firstStep());
+    }
     return proxy(worker).call(ReplicaCalls.LOCAL_STEPS, steps);
   }
 
@@ -183,6 +232,9 @@ public final class ClusterReplicas implements Replicas {
       synchronized (lending) {
         lending[worker] = null;
       }
+      if (feed != null) {
+        feed.stop(worker);
+      }
       return proxy.call(ReplicaCalls.SETUP, setups.get(worker));
     }).mapEmpty();
   }
@@ -201,7 +253,7 @@ public final class ClusterReplicas implements Replicas {
 
   @Override
   public long trainRows(int worker) {
-    return setups.get(worker).train().rows();
+    return setups.get(worker).trainRows();
   }
 
   /** Worker {@code worker}'s {@code k} most probable classes for the first {@code rows} rows of {@code images}. */

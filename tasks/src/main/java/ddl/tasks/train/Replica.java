@@ -9,6 +9,12 @@ import ddl.tasks.nn.BatchStats;
 import ddl.tasks.nn.EvalResult;
 import ddl.tasks.nn.ModelCompute;
 import ddl.tasks.nn.TopK;
+import ddl.tasks.train.feed.Batch;
+import ddl.tasks.train.feed.BatchSource;
+import ddl.tasks.train.feed.PreloadedBatches;
+import ddl.tasks.train.feed.Push;
+import ddl.tasks.train.feed.Credit;
+import ddl.tasks.train.feed.StreamedBatches;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * One worker's part of data-parallel training, kept in its session: the data it was sent once,
+ * One worker's part of data-parallel training, kept in its session: its batches (from the shard it
+ * was sent once, or streamed by the master's feed, see {@link BatchSource}), its test slice,
  * the model's computation on the worker's device, and its {@link ReplicaModel} (its copy of the
  * weights and optimizer state, which the drivers' steps change). All computation runs on one
  * thread of its own, so the engine's per-thread buffers are reused and the compute object is
@@ -30,10 +37,9 @@ public final class Replica implements GradientSource, AutoCloseable {
 
   private final ReplicaSetup setup;
   private final BatchPlan plan;
+  private final BatchSource batches;
   private final ModelCompute compute;
   private final ExecutorService thread;
-  private final float[] batchImages;
-  private final int[] batchLabels;
   private final Map<Integer, Dataset> adopted = new ConcurrentHashMap<>();
   private final ReplicaModel model;
 
@@ -41,16 +47,17 @@ public final class Replica implements GradientSource, AutoCloseable {
   public Replica(ReplicaSetup setup, String device) {
     this.setup = setup;
     this.plan = setup.batch() > 0
-        ? new BatchPlan(setup.train().rows(), setup.batch(), setup.seed(), setup.worker())
+        ? new BatchPlan(setup.trainRows(), setup.batch(), setup.seed(), setup.worker())
         : null;
+    this.batches = plan == null ? null
+        : setup.streaming() != null ? setup.streaming().buffer()
+        : new PreloadedBatches(setup.train(), plan, setup.batch());
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "replica-compute");
       t.setDaemon(true);
       return t;
     });
     this.compute = onThread(() -> new ModelCompute(setup.spec(), device));
-    this.batchImages = new float[Math.max(0, setup.batch()) * setup.train().features()];
-    this.batchLabels = new int[Math.max(0, setup.batch())];
     this.model = new ReplicaModel(this, setup.start(), setup.momentum(), setup.format());
   }
 
@@ -61,7 +68,7 @@ public final class Replica implements GradientSource, AutoCloseable {
 
   /** What the master learns about this replica. */
   public ReplicaInfo info(String address) {
-    return new ReplicaInfo(address, compute.device(), setup.train().rows(), setup.test().rows(),
+    return new ReplicaInfo(address, compute.device(), setup.trainRows(), setup.test().rows(),
         plan == null ? 0 : plan.stepsPerEpoch());
   }
 
@@ -77,15 +84,9 @@ public final class Replica implements GradientSource, AutoCloseable {
     }
     return onThread(() -> {
       long start = System.nanoTime();
-      Dataset train = setup.train();
-      int features = train.features();
-      int[] rows = plan.rows(epoch, step);
-      for (int i = 0; i < rows.length; i++) {
-        System.arraycopy(train.images(), rows[i] * features, batchImages, i * features, features);
-        batchLabels[i] = train.labels()[rows[i]];
-      }
+      Batch batch = batches.batch(epoch, step);
       float[][] values = new float[weights.length][];
-      BatchStats stats = compute.gradient(weights, batchImages, batchLabels, rows.length,
+      BatchStats stats = compute.gradient(weights, batch.images(), batch.labels(), batch.rows(),
           ModelCompute.stepSeed(setup.seed(), epoch, step, setup.worker()), (index, gradient) -> {
             values[index] = gradient;
             ready.ready(index, gradient);
@@ -113,6 +114,15 @@ public final class Replica implements GradientSource, AutoCloseable {
       EvalResult r = compute.evaluate(weights, test.images(), test.labels(), test.rows());
       return new Evaluation(r.lossSum(), r.correct(), r.count(), System.nanoTime() - start);
     });
+  }
+
+  /** Takes a batch the master's feed streamed (see {@link StreamedBatches#push}). */
+  public Credit push(Push push) throws InterruptedException {
+    if (!(batches instanceof StreamedBatches stream)) {
+      throw new IllegalStateException("this replica was set up with its training shard (--data-feed preload);"
+          + " it takes no streamed batches");
+    }
+    return stream.push(push);
   }
 
   /** Keeps a lost worker's test slice, to evaluate it from now on. */
