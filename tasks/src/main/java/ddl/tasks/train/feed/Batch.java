@@ -10,11 +10,6 @@ package ddl.tasks.train.feed;
  * @param rows how many rows it holds
  */
 public record Batch(int epoch, int step, float[] images, int[] labels, int rows) {
-  /** Whether this batch comes before batch {@code step} of {@code epoch}. */
-  public boolean before(int epoch, int step) {
-    return this.epoch < epoch || (this.epoch == epoch && this.step < step);
-  }
-
   /** Whether this is batch {@code step} of {@code epoch}. */
   public boolean is(int epoch, int step) {
     return this.epoch == epoch && this.step == step;

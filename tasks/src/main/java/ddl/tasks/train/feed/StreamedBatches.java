@@ -2,10 +2,12 @@ package ddl.tasks.train.feed;
 
 import java.util.ArrayDeque;
 import java.util.Locale;
+import java.util.TreeMap;
 
 /**
  * The worker's end of a streamed feed: a buffer of at most {@code capacity} batches that the
- * master's {@link WorkerFeed} fills and the replica empties in order. A push that fills the buffer
+ * master's {@link WorkerFeed} fills and the replica empties in order (pushes are calls, which run
+ * on several threads, so the buffer puts them back in order). A push that fills the buffer
  * is answered only when the replica has taken a batch (or after the push's wait), so its reply is
  * the feed's credit for one more; the feed never has more than {@code capacity} batches sent and
  * not taken, and a worker that computes slowly slows its own feed. The last {@code keep} batches
@@ -16,7 +18,8 @@ public final class StreamedBatches implements BatchSource {
   private final int capacity;
   private final int keep;
   private final long waitMillis;
-  private final ArrayDeque<Batch> buffer = new ArrayDeque<>();
+  /** Batches received and not taken, by position: pushes run on several threads, so they may arrive out of order. */
+  private final TreeMap<Long, Batch> buffer = new TreeMap<>();
   private final ArrayDeque<Batch> recent = new ArrayDeque<>();
   private long generation;
   private long taken;
@@ -64,7 +67,7 @@ public final class StreamedBatches implements BatchSource {
         throw new IllegalStateException("the feed sent batch " + name(push.batch()) + " to a full buffer of " + capacity
             + " batches: it overran its credit");
       }
-      buffer.addLast(push.batch());
+      buffer.put(position(push.batch().epoch(), push.batch().step()), push.batch());
       received++;
       notifyAll();
     }
@@ -92,17 +95,18 @@ public final class StreamedBatches implements BatchSource {
       }
     }
     long deadline = System.nanoTime() + waitMillis * 1_000_000;
+    long wanted = position(epoch, step);
     while (true) {
-      while (!buffer.isEmpty() && buffer.peekFirst().before(epoch, step)) {
-        take();
+      while (!buffer.isEmpty() && buffer.firstKey() < wanted) {
+        take(); // a batch this replica will not ask for any more
       }
-      Batch head = buffer.peekFirst();
-      if (head != null) {
-        if (!head.is(epoch, step)) {
-          throw new IllegalStateException("batch " + name(epoch, step) + " was not streamed to this worker: the feed"
-              + " sent " + name(head) + " next; was this worker's replica set up again without its feed restarting?");
-        }
+      if (!buffer.isEmpty() && buffer.firstKey() == wanted) {
         return take();
+      }
+      if (buffer.size() >= capacity) {
+        throw new IllegalStateException("batch " + name(epoch, step) + " was not streamed to this worker: its buffer"
+            + " is full of later ones, from " + name(buffer.firstEntry().getValue()) + "; was this worker's replica"
+            + " set up again without its feed restarting?");
       }
       long left = (deadline - System.nanoTime()) / 1_000_000;
       if (left <= 0) {
@@ -124,8 +128,12 @@ public final class StreamedBatches implements BatchSource {
     return buffer.size();
   }
 
+  private static long position(int epoch, int step) {
+    return ((long) epoch << 32) | step;
+  }
+
   private Batch take() {
-    Batch b = buffer.removeFirst();
+    Batch b = buffer.pollFirstEntry().getValue();
     taken++;
     recent.addLast(b);
     while (recent.size() > keep) {
