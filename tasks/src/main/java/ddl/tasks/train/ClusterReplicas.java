@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * means or deltas, never the weights). It keeps the setups, so that a lost worker can be set up
  * again when it comes back, and a lost worker's test slice can be sent to another (once; that
  * worker keeps it). Gradient replies are read into arrays lent per worker, reused every step.
+ * With {@code --data-feed stream} the training shards stay here and a {@link DataFeed} streams
+ * their batches: each step call first makes sure the worker's feed runs from that step on.
  */
 public final class ClusterReplicas implements Replicas {
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ClusterReplicas.class.getName());

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --data-feed stream} on two real workers: it trains exactly the weights preloaded shards
  * give for the same seed, and when one worker is killed while batches are streamed to it the run
- * goes on with the other.
+ * goes on with the other, until the worker, started again, rejoins at an epoch start and its feed
+ * starts again there.
  */
 class StreamedTrainingOnRealWorkersTest {
   @TempDir
@@ -53,20 +54,33 @@ class StreamedTrainingOnRealWorkersTest {
   }
 
   @Test
-  void aWorkerKilledWhileBatchesAreStreamedToItIsDroppedAndTheRunGoesOn() throws Exception {
+  void aWorkerKilledWhileBatchesAreStreamedToItIsDroppedAndItsFeedRestartsWhenItRejoins() throws Exception {
     assumeTrue(LossRuns.datasetInstalled(), LossRuns.datasetMissing());
     try (WorkerProcesses workers = WorkerProcesses.start(2, dir, "")) {
       String lost = workers.config().workers().get(1).toString();
+      StepListener killThenRestart = (epoch, step, loss) -> {
+        try {
+          if (epoch == 0 && step == 10) {
+            workers.process(1).destroyForcibly().waitFor();
+          } else if (epoch == 1 && step == 5) {
+            workers.restart(1);
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException("the fault could not be injected: " + e.getMessage(), e);
+        }
+      };
       TrainingResult r = LossRuns.run(TaskSyncSgd.NAME, TrainingRun.Mode.SYNC,
           args(workers, "kill", 3, LossRuns.TRAIN_ROWS, "--data-feed", "stream", "--augment", "shift-rotate"),
-          LossRuns.once(1, step -> step == 10, () -> workers.process(1).destroyForcibly().waitFor()));
+          killThenRestart);
 
-      System.out.printf(Locale.ROOT, "streamed sync SGD, worker killed in epoch 2: test accuracy %s%n",
-          r.history().stream().map(e -> String.format(Locale.ROOT, "%.4f", e.testAccuracy())).toList());
+      System.out.printf(Locale.ROOT, "streamed sync SGD, worker killed in epoch 1, back in epoch 3: test accuracy"
+          + " %s%n", r.history().stream().map(e -> String.format(Locale.ROOT, "%.4f", e.testAccuracy())).toList());
+      List<String> events = r.workerEvents();
+      assertTrue(events.get(0).startsWith("worker " + lost + " lost at epoch 1, step 12 of 46 "), events.toString());
+      assertEquals("worker " + lost + " rejoined at epoch 3; training on 2 of 2 workers", events.get(events.size() - 1));
       assertEquals(3, r.history().size());
-      assertTrue(r.workerEvents().get(0).startsWith("worker " + lost + " lost at epoch 2, step 12 of 46 "),
-          r.workerEvents().toString());
-      assertEquals(46L * 64, r.history().get(2).samples(), "the survivor alone trains epoch 3");
+      assertEquals(46L * 64, r.history().get(1).samples(), "the survivor alone trains epoch 2");
+      assertEquals(2L * 46 * 64, r.history().get(2).samples(), "both train epoch 3: the feed restarted at epoch 3");
       assertTrue(r.finalTestAccuracy() > 0.7, "final test accuracy " + r.finalTestAccuracy());
     }
   }
