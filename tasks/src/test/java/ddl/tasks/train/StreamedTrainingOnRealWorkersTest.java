@@ -58,29 +58,24 @@ class StreamedTrainingOnRealWorkersTest {
     assumeTrue(LossRuns.datasetInstalled(), LossRuns.datasetMissing());
     try (WorkerProcesses workers = WorkerProcesses.start(2, dir, "")) {
       String lost = workers.config().workers().get(1).toString();
-      StepListener killThenRestart = (epoch, step, loss) -> {
-        try {
-          if (epoch == 0 && step == 10) {
-            workers.process(1).destroyForcibly().waitFor();
-          } else if (epoch == 1 && step == 5) {
-            workers.restart(1);
-          }
-        } catch (Exception e) {
-          throw new IllegalStateException("the fault could not be injected: " + e.getMessage(), e);
-        }
-      };
+      // Killed at step 11 of epoch 1 and started again at once: lost at its next step, back at epoch 2.
       TrainingResult r = LossRuns.run(TaskSyncSgd.NAME, TrainingRun.Mode.SYNC,
           args(workers, "kill", 3, LossRuns.TRAIN_ROWS, "--data-feed", "stream", "--augment", "shift-rotate"),
-          killThenRestart);
+          LossRuns.once(0, step -> step == 10, () -> {
+            workers.process(1).destroyForcibly().waitFor();
+            workers.restart(1);
+          }));
 
-      System.out.printf(Locale.ROOT, "streamed sync SGD, worker killed in epoch 1, back in epoch 3: test accuracy"
-          + " %s%n", r.history().stream().map(e -> String.format(Locale.ROOT, "%.4f", e.testAccuracy())).toList());
+      System.out.printf(Locale.ROOT, "streamed sync SGD, worker killed in epoch 1 and restarted: test accuracy %s%n",
+          r.history().stream().map(e -> String.format(Locale.ROOT, "%.4f", e.testAccuracy())).toList());
       List<String> events = r.workerEvents();
-      assertTrue(events.get(0).startsWith("worker " + lost + " lost at epoch 1, step 12 of 46 "), events.toString());
-      assertEquals("worker " + lost + " rejoined at epoch 3; training on 2 of 2 workers", events.get(events.size() - 1));
+      assertEquals(2, events.size(), events.toString());
+      assertTrue(events.get(0).startsWith("worker " + lost + " lost at epoch 1, step 12 of 46 "), events.get(0));
+      assertEquals("worker " + lost + " rejoined at epoch 2; training on 2 of 2 workers", events.get(1));
       assertEquals(3, r.history().size());
-      assertEquals(46L * 64, r.history().get(1).samples(), "the survivor alone trains epoch 2");
-      assertEquals(2L * 46 * 64, r.history().get(2).samples(), "both train epoch 3: the feed restarted at epoch 3");
+      assertEquals(11L * 2 * 64 + 35L * 64, r.history().get(0).samples(), "the survivor alone trains the rest of epoch 1");
+      assertEquals(2L * 46 * 64, r.history().get(1).samples(), "both train epoch 2: the feed restarted there");
+      assertEquals(2L * 46 * 64, r.history().get(2).samples());
       assertTrue(r.finalTestAccuracy() > 0.7, "final test accuracy " + r.finalTestAccuracy());
     }
   }
