@@ -33,12 +33,20 @@ public final class Cluster implements AutoCloseable {
   private final AtomicReferenceArray<ProxyWorker> workers;
   private final AtomicLong retiredBytesSent = new AtomicLong();
   private final AtomicLong retiredBytesReceived = new AtomicLong();
+  private final List<WorkerAddress> joinable;
 
-  private Cluster(Vertx vertx, ClusterConfig config, List<ProxyWorker> workers) {
+  private Cluster(Vertx vertx, ClusterConfig config, List<ProxyWorker> workers, List<WorkerAddress> notConnected) {
     this.vertx = vertx;
     this.config = config;
     this.addresses = List.copyOf(config.workers());
     this.workers = new AtomicReferenceArray<>(workers.toArray(ProxyWorker[]::new));
+    List<WorkerAddress> later = new ArrayList<>(notConnected);
+    for (WorkerAddress a : config.possibleWorkers()) {
+      if (!addresses.contains(a) && !later.contains(a)) {
+        later.add(a);
+      }
+    }
+    this.joinable = List.copyOf(later);
   }
 
   /**
@@ -92,7 +100,8 @@ public final class Cluster implements AutoCloseable {
         used.add(config.workers().get(w.index()));
         renumbered.add(w.renumbered(renumbered.size()));
       }
-      return Future.succeededFuture(new Cluster(vertx, config.withWorkers(used), renumbered));
+      List<WorkerAddress> skipped = config.workers().stream().filter(a -> !used.contains(a)).toList();
+      return Future.succeededFuture(new Cluster(vertx, config.withWorkers(used), renumbered, skipped));
     });
   }
 
@@ -133,13 +142,22 @@ public final class Cluster implements AutoCloseable {
         }
       }
       if (failures.isEmpty()) {
-        return Future.succeededFuture(new Cluster(vertx, config.withWorkers(addresses), connected));
+        return Future.succeededFuture(new Cluster(vertx, config.withWorkers(addresses), connected, List.of()));
       }
       connected.forEach(ProxyWorker::close);
       vertx.close();
       return Future.failedFuture(new DdlException("could not reach " + failures.size() + " of " + addresses.size()
           + " workers:\n  " + String.join("\n  ", failures)));
     });
+  }
+
+  /**
+   * Workers of the config that are not in this cluster but may come up later: those that did not
+   * answer when it connected (without {@code --workers N}), and a StatefulSet's pods up to
+   * {@code max_replicas}. Training lets them join at an epoch start.
+   */
+  public List<WorkerAddress> joinable() {
+    return joinable;
   }
 
   /** Number of workers. */

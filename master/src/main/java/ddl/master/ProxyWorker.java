@@ -6,6 +6,7 @@ import ddl.master.internal.RemoteFailures;
 import ddl.transport.CallFuture;
 import ddl.transport.CallOptions;
 import ddl.transport.ClusterConfig;
+import ddl.transport.TransportConfig;
 import ddl.transport.Remote;
 import ddl.transport.RemoteCall;
 import ddl.transport.RemoteFunction;
@@ -37,18 +38,18 @@ public final class ProxyWorker {
   private final ClassShipper shipper;
   private final ClassLoader loader;
   private final CallOptions options;
-  private final Duration defaultTimeout;
+  private final TransportConfig transport;
   private final ConnectOptions connectOptions;
 
   private ProxyWorker(int index, Connection connection, ClassShipper shipper, ClassLoader loader,
-      CallOptions options, Duration defaultTimeout, ConnectOptions connectOptions) {
+      CallOptions options, TransportConfig transport, ConnectOptions connectOptions) {
     this.index = index;
     this.connectOptions = connectOptions;
     this.connection = connection;
     this.shipper = shipper;
     this.loader = loader;
     this.options = options;
-    this.defaultTimeout = defaultTimeout;
+    this.transport = transport;
   }
 
   /**
@@ -69,18 +70,18 @@ public final class ProxyWorker {
         .map(c -> {
           c.remoteFailures(e -> RemoteFailures.asUserException(e, loader));
           return new ProxyWorker(index, c, new ClassShipper(c, loader), loader, CallOptions.DEFAULT,
-              config.transport().callTimeout(), how);
+              config.transport(), how);
         });
   }
 
   /** The same worker at another position in its cluster's list. */
   ProxyWorker renumbered(int newIndex) {
-    return new ProxyWorker(newIndex, connection, shipper, loader, options, defaultTimeout, connectOptions);
+    return new ProxyWorker(newIndex, connection, shipper, loader, options, transport, connectOptions);
   }
 
   /** This worker with other call options (same connection and session). */
   public ProxyWorker with(CallOptions other) {
-    return new ProxyWorker(index, connection, shipper, loader, other, defaultTimeout, connectOptions);
+    return new ProxyWorker(index, connection, shipper, loader, other, transport, connectOptions);
   }
 
   /** How this worker was connected (its session name, if any). */
@@ -288,9 +289,13 @@ public final class ProxyWorker {
     return connection.call(new Messages.Stats(), options);
   }
 
-  /** Asks the worker process to finish its calls and exit. */
+  /**
+   * Asks the worker process to finish its calls and exit; the reply comes within the worker's
+   * shutdown grace ({@code transport.shutdown_grace_seconds}) plus a connect timeout.
+   */
   public Future<Void> shutdown() {
-    return connection.<Object>call(new Messages.Shutdown(), CallOptions.timeout(Duration.ofMinutes(1))).mapEmpty();
+    return connection.<Object>call(new Messages.Shutdown(), CallOptions.timeout(transport.shutdownReplyTimeout()))
+        .mapEmpty();
   }
 
   /** Bytes this connection has sent. */
@@ -319,7 +324,7 @@ public final class ProxyWorker {
   }
 
   private Duration timeout() {
-    return options.timeoutOr(defaultTimeout);
+    return options.timeoutOr(transport.callTimeout());
   }
 
   @Override

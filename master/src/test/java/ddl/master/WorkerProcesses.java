@@ -44,7 +44,20 @@ public final class WorkerProcesses implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       addresses.add("127.0.0.1:" + freePort());
     }
-    return start(addresses, i -> List.of(), i -> List.of(), dir, extraYaml, jvmOptions);
+    return start(addresses, i -> List.of(), i -> List.of(), dir, extraYaml, count, jvmOptions);
+  }
+
+  /**
+   * Lists {@code listed} workers on free loopback ports in the config but starts only the first
+   * {@code started}; {@link #restart} starts another later.
+   */
+  public static WorkerProcesses startFirst(int started, int listed, Path dir, String extraYaml)
+      throws IOException, InterruptedException {
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < listed; i++) {
+      addresses.add("127.0.0.1:" + freePort());
+    }
+    return start(addresses, i -> List.of(), i -> List.of(), dir, extraYaml, started);
   }
 
   /**
@@ -57,7 +70,7 @@ public final class WorkerProcesses implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       addresses.add("127.0.0.1:" + freePort());
     }
-    return start(addresses, i -> List.of(), args, dir, extraYaml);
+    return start(addresses, i -> List.of(), args, dir, extraYaml, addresses.size());
   }
 
   /**
@@ -66,18 +79,18 @@ public final class WorkerProcesses implements AutoCloseable {
    */
   public static WorkerProcesses start(List<String> addresses, java.util.function.IntFunction<List<String>> launcher,
       Path dir, String extraYaml) throws IOException, InterruptedException {
-    return start(addresses, launcher, i -> List.of(), dir, extraYaml);
+    return start(addresses, launcher, i -> List.of(), dir, extraYaml, addresses.size());
   }
 
   private static WorkerProcesses start(List<String> addresses, java.util.function.IntFunction<List<String>> launcher,
-      java.util.function.IntFunction<List<String>> args, Path dir, String extraYaml)
+      java.util.function.IntFunction<List<String>> args, Path dir, String extraYaml, int started)
       throws IOException, InterruptedException {
-    return start(addresses, launcher, args, dir, extraYaml, List.of());
+    return start(addresses, launcher, args, dir, extraYaml, started, List.of());
   }
 
   private static WorkerProcesses start(List<String> addresses, java.util.function.IntFunction<List<String>> launcher,
-      java.util.function.IntFunction<List<String>> args, Path dir, String extraYaml, List<String> jvmOptions)
-      throws IOException, InterruptedException {
+      java.util.function.IntFunction<List<String>> args, Path dir, String extraYaml, int started,
+      List<String> jvmOptions) throws IOException, InterruptedException {
     StringBuilder yaml = new StringBuilder("workers:\n");
     addresses.forEach(a -> yaml.append("  - ").append(a).append('\n'));
     yaml.append("secret: ").append(SECRET).append('\n').append(extraYaml);
@@ -86,10 +99,10 @@ public final class WorkerProcesses implements AutoCloseable {
     WorkerProcesses workers = new WorkerProcesses(dir, config, launcher);
     workers.extraArgs = args;
     workers.jvmOptions = List.copyOf(jvmOptions);
-    for (int i = 0; i < addresses.size(); i++) {
+    for (int i = 0; i < started; i++) {
       workers.startOne(i);
     }
-    for (String address : addresses) {
+    for (String address : addresses.subList(0, started)) {
       awaitListening(address);
     }
     return workers;

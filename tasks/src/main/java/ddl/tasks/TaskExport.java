@@ -107,7 +107,13 @@ public final class TaskExport {
       int classes = shapes[shapes.length - 1][0];
       spec = ModelSpec.parse(flag, new int[] {28, 28, 1}, classes);
     } else if (stored != null) {
-      spec = ModelSpec.parse(stored);
+      try {
+        spec = ModelSpec.parse(stored);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("checkpoint " + file + " holds model " + stored + ", with a layer DDL"
+            + " cannot read from text (one a task defines itself, a LayerSpec.Custom); this command knows DDL's own"
+            + " layers only", e);
+      }
     } else {
       try {
         spec = MlpSpec.of(new ModelWeights(c.names(), c.shapes(), c.weights())).toModelSpec();

@@ -48,6 +48,8 @@ public final class TaskMain {
           + " task's options)");
       System.out.println("Tasks:");
       SUMMARIES.forEach((k, v) -> System.out.printf("  %-12s %s%n", k, v));
+      System.out.println("  CLASS        the main method of a task class of your own, such as com.example.MyTask"
+          + " (scripts/task --class-path DIR|JAR CLASS [options])");
       System.out.println("--log-format json (or " + LogFormat.ENV + "=json) prints one JSON object per line.");
       System.out.println("Exit codes: 0 done, 1 the task failed, 2 bad options or configuration.");
       return;
@@ -58,13 +60,41 @@ public final class TaskMain {
       }
       return;
     }
-    Consumer<String[]> task = TASKS.get(args[0]);
-    if (task == null) {
-      CommandLines.exitWithUsageError(new UsageException("scripts/task", "unknown task '" + args[0] + "'; tasks: "
-          + String.join(", ", TASKS.keySet())));
-    }
+    Consumer<String[]> task = TASKS.get(args[0]) != null ? TASKS.get(args[0]) : ownMain(args[0]);
     String[] taskArgs = Arrays.copyOfRange(args, 1, args.length);
     run(() -> task.accept(taskArgs));
+  }
+
+  /**
+   * The {@code public static void main(String[])} of task class {@code name}, found on the class
+   * path ({@code scripts/task --class-path}); it runs as a task does (exit codes, messages).
+   */
+  private static Consumer<String[]> ownMain(String name) {
+    java.lang.reflect.Method main;
+    try {
+      main = Class.forName(name).getMethod("main", String[].class);
+    } catch (ClassNotFoundException | LinkageError e) {
+      CommandLines.exitWithUsageError(new UsageException("scripts/task", "unknown task '" + name + "'; tasks: "
+          + String.join(", ", TASKS.keySet()) + ", or the class name of a task of your own (its folder or jar given"
+          + " with --class-path)"));
+      return null;
+    } catch (NoSuchMethodException e) {
+      CommandLines.exitWithUsageError(new UsageException("scripts/task", "class " + name + " has no public static"
+          + " void main(String[])"));
+      return null;
+    }
+    return args -> {
+      try {
+        main.invoke(null, (Object) args);
+      } catch (IllegalAccessException e) {
+        throw new IllegalArgumentException("class " + name + ": its main method is not public", e);
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+      }
+    };
   }
 
   /**

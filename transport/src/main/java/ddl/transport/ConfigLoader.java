@@ -26,7 +26,7 @@ final class ConfigLoader {
   private static final Set<String> TRANSPORT_KEYS = Set.of(
       "max_message_bytes", "max_in_flight", "compress_threshold_bytes", "compression_level",
       "call_timeout_seconds", "connect_timeout_seconds", "heartbeat_seconds", "write_queue_max_bytes",
-      "runaway_grace_seconds", "session_keep_seconds");
+      "runaway_grace_seconds", "session_keep_seconds", "shutdown_grace_seconds");
   /** Keys of earlier versions, with what replaced them. */
   private static final java.util.Map<String, String> RENAMED = java.util.Map.of(
       "max_frame_bytes", "max_message_bytes (large messages now travel as streams of 1 MiB frames)",
@@ -264,7 +264,8 @@ final class ConfigLoader {
         Duration.ofSeconds(number(map, "heartbeat_seconds", d.heartbeatInterval().toSeconds(), 1, 3600)),
         (int) number(map, "write_queue_max_bytes", d.writeQueueMaxBytes(), 64 * 1024, Integer.MAX_VALUE),
         Duration.ofSeconds(number(map, "runaway_grace_seconds", d.runawayGrace().toSeconds(), 1, 7 * 24 * 3600)),
-        Duration.ofSeconds(number(map, "session_keep_seconds", d.sessionKeep().toSeconds(), 1, 7 * 24 * 3600)));
+        Duration.ofSeconds(number(map, "session_keep_seconds", d.sessionKeep().toSeconds(), 1, 7 * 24 * 3600)),
+        Duration.ofSeconds(number(map, "shutdown_grace_seconds", d.shutdownGrace().toSeconds(), 1, 3600)));
   }
 
   private TlsConfig tls(Object value) {

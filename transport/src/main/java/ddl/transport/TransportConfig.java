@@ -17,6 +17,8 @@ import java.time.Duration;
  *     worker leaves (exit code 75) so that its supervisor restarts it
  * @param sessionKeep how long a worker keeps a named session (one a master asked to keep across
  *     connections) after its last connection closed; then its objects are closed and it is dropped
+ * @param shutdownGrace how long a worker asked to shut down lets its calls in flight finish before
+ *     it closes their connections
  */
 public record TransportConfig(
     long maxMessageBytes,
@@ -28,7 +30,8 @@ public record TransportConfig(
     Duration heartbeatInterval,
     int writeQueueMaxBytes,
     Duration runawayGrace,
-    Duration sessionKeep) {
+    Duration sessionKeep,
+    Duration shutdownGrace) {
 
   /** The defaults used when config.yml leaves a key out. */
   public static TransportConfig defaults() {
@@ -42,24 +45,33 @@ public record TransportConfig(
         Duration.ofSeconds(5),
         8 * 1024 * 1024,
         Duration.ofSeconds(60),
-        Duration.ofSeconds(60));
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(30));
   }
 
   /** The same settings with another default call deadline. */
   public TransportConfig withCallTimeout(Duration timeout) {
     return new TransportConfig(maxMessageBytes, maxInFlight, compressThresholdBytes, compressionLevel, timeout,
-        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, sessionKeep);
+        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, sessionKeep, shutdownGrace);
   }
 
   /** The same settings with another keep time for named sessions. */
   public TransportConfig withSessionKeep(Duration keep) {
     return new TransportConfig(maxMessageBytes, maxInFlight, compressThresholdBytes, compressionLevel, callTimeout,
-        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, keep);
+        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, keep, shutdownGrace);
+  }
+
+  /**
+   * How long a master waits for a worker's reply to a shutdown request: the worker's grace for its
+   * calls in flight, plus a connect timeout for the reply itself.
+   */
+  public Duration shutdownReplyTimeout() {
+    return shutdownGrace.plus(connectTimeout);
   }
 
   /** The same settings without compression (a message is never compressed, whatever its size). */
   public TransportConfig withoutCompression() {
     return new TransportConfig(maxMessageBytes, maxInFlight, Integer.MAX_VALUE, compressionLevel, callTimeout,
-        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, sessionKeep);
+        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, sessionKeep, shutdownGrace);
   }
 }

@@ -8,7 +8,7 @@ import java.util.logging.Logger;
 /**
  * Watches calls that were cancelled (deadline, cancel, session closed) but keep running because
  * they never look at their interrupt: each is counted and logged with where it runs once it has
- * ignored its cancellation for {@link #NOTICE_NANOS}; when one has done so for the configured
+ * ignored its cancellation for a heartbeat interval ({@code transport.heartbeat_seconds}); when one has done so for the configured
  * grace ({@code transport.runaway_grace_seconds}), the worker leaves with exit code
  * {@value #EXIT_CODE}, so that its supervisor starts a fresh one.
  */
@@ -16,9 +16,9 @@ final class Runaways {
   /** The exit code that asks the supervisor for a restart. */
   static final int EXIT_CODE = WorkerExit.RESTART;
   private static final Logger LOG = Logger.getLogger(Runaways.class.getName());
-  private static final long NOTICE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final String worker;
+  private final long noticeNanos;
   private final long graceNanos;
   private final WorkerCounters counters;
   private final UserThreads threads;
@@ -26,8 +26,10 @@ final class Runaways {
   private final Set<RunningCall> cancelled = ConcurrentHashMap.newKeySet();
   private final Set<RunningCall> noticed = ConcurrentHashMap.newKeySet();
 
-  Runaways(String worker, long graceNanos, WorkerCounters counters, UserThreads threads, Runnable leave) {
+  Runaways(String worker, long noticeNanos, long graceNanos, WorkerCounters counters, UserThreads threads,
+      Runnable leave) {
     this.worker = worker;
+    this.noticeNanos = noticeNanos;
     this.graceNanos = graceNanos;
     this.counters = counters;
     this.threads = threads;
@@ -58,7 +60,7 @@ final class Runaways {
         continue;
       }
       long ignored = now - call.cancelledAt();
-      if (ignored > NOTICE_NANOS && noticed.add(call)) {
+      if (ignored > noticeNanos && noticed.add(call)) {
         counters.runawayCalls.incrementAndGet();
         threads.replaced(1); // its thread is lost to other calls until it ends: add one
         LOG.warning("worker " + worker + ": " + call.what + " of " + call.session + " ignores being cancelled "

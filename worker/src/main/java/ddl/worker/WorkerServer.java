@@ -31,7 +31,6 @@ import java.util.logging.Logger;
  */
 public final class WorkerServer {
   private static final Logger LOG = Logger.getLogger(WorkerServer.class.getName());
-  private static final long SHUTDOWN_GRACE_MILLIS = 30_000;
   /** Most connections allowed to wait for their handshake at once. */
   static final int MAX_HANDSHAKING = 256;
 
@@ -74,8 +73,8 @@ public final class WorkerServer {
     this.peerCodec = new PayloadCodec(config.transport(), WorkerServer.class.getClassLoader(), ClassPolicy.REGISTERED_ONLY);
     this.userThreads = new UserThreads();
     this.named = new NamedSessions(vertx, config.transport().sessionKeep().toMillis(), this::closeSession);
-    this.runaways = new Runaways(address.toString(), config.transport().runawayGrace().toNanos(), counters,
-        userThreads, () -> close().onComplete(ar -> onStopped.accept(Runaways.EXIT_CODE)));
+    this.runaways = new Runaways(address.toString(), config.transport().heartbeatInterval().toNanos(),
+        config.transport().runawayGrace().toNanos(), counters, userThreads, () -> close().onComplete(ar -> onStopped.accept(Runaways.EXIT_CODE)));
   }
 
   /** Starts listening; fails with a message saying what to do if the port is taken. */
@@ -228,7 +227,8 @@ public final class WorkerServer {
   }
 
   /**
-   * Stops taking new calls, waits (up to 30 s) for calls in flight, then runs {@code reply} (the
+   * Stops taking new calls, waits (up to {@code transport.shutdown_grace_seconds}) for calls in
+   * flight, then runs {@code reply} (the
    * answer to the shutdown request), closes every connection and the server, and reports exit code 0.
    */
   void shutdown(Runnable reply) {
@@ -239,14 +239,15 @@ public final class WorkerServer {
     shuttingDown = true;
     LOG.info(() -> "worker " + address + ": shutdown requested; finishing " + (counters.inFlight.get() - 1)
         + " calls in flight");
-    long deadline = System.currentTimeMillis() + SHUTDOWN_GRACE_MILLIS;
+    long deadline = System.currentTimeMillis() + config.transport().shutdownGrace().toMillis();
     vertx.setPeriodic(20, timer -> {
       boolean idle = counters.inFlight.get() <= 1;
       if (idle || System.currentTimeMillis() > deadline) {
         vertx.cancelTimer(timer);
         if (!idle) {
           LOG.warning("worker " + address + ": " + (counters.inFlight.get() - 1)
-              + " calls still running after the grace period; their masters will see the connection close");
+              + " calls still running after the grace period (transport.shutdown_grace_seconds); their masters will see the"
+              + " connection close");
         }
         reply.run();
         vertx.setTimer(200, t -> close().onComplete(ar -> onStopped.run()));

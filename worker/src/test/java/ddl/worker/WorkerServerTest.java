@@ -198,7 +198,7 @@ class WorkerServerTest {
     TransportConfig d = TransportConfig.defaults();
     worker = new TestWorker(new TransportConfig(d.maxMessageBytes(), d.maxInFlight(), d.compressThresholdBytes(),
         d.compressionLevel(), d.callTimeout(), Duration.ofSeconds(1), d.heartbeatInterval(), d.writeQueueMaxBytes(),
-        d.runawayGrace(), d.sessionKeep()));
+        d.runawayGrace(), d.sessionKeep(), d.shutdownGrace()));
     try (RawMaster silent = new RawMaster(worker.port())) {
       assertEquals(FrameKind.HELLO, silent.read().kind());
       assertTrue(silent.closedByPeer(5000), "a dialer silent past connect_timeout_seconds is closed");
@@ -335,7 +335,7 @@ class WorkerServerTest {
     TransportConfig d = TransportConfig.defaults();
     worker = new TestWorker(new TransportConfig(d.maxMessageBytes(), d.maxInFlight(), d.compressThresholdBytes(),
         d.compressionLevel(), d.callTimeout(), d.connectTimeout(), Duration.ofSeconds(1), d.writeQueueMaxBytes(),
-        d.runawayGrace(), d.sessionKeep()));
+        d.runawayGrace(), d.sessionKeep(), d.shutdownGrace()));
     try (RawMaster silent = RawMaster.authenticated(worker.port(), TestWorker.SECRET)) {
       assertTrue(silent.closedByPeer(8000), "a master that sends nothing is dropped after 3 heartbeat intervals");
     }
@@ -345,7 +345,7 @@ class WorkerServerTest {
     TransportConfig d = TransportConfig.defaults();
     return new TransportConfig(d.maxMessageBytes(), maxInFlight, d.compressThresholdBytes(), d.compressionLevel(),
         d.callTimeout(), d.connectTimeout(), d.heartbeatInterval(), d.writeQueueMaxBytes(), d.runawayGrace(),
-        d.sessionKeep());
+        d.sessionKeep(), d.shutdownGrace());
   }
 
   private static Messages.InvokeMethod block(int n) {

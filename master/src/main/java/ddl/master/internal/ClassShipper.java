@@ -125,8 +125,13 @@ public final class ClassShipper {
     });
   }
 
+  /** How deep {@link #collectRoots} looks into captured values, arrays, collections and records. */
+  private static final int MAX_DEPTH = 6;
+  /** How many elements of an array or collection it looks at (elements of one usually share classes). */
+  private static final int MAX_ELEMENTS = 256;
+
   private void collectRoots(Object o, List<Class<?>> roots, int depth) {
-    if (o == null || depth > 4) {
+    if (o == null || depth > MAX_DEPTH) {
       return;
     }
     Class<?> type = o.getClass();
@@ -146,15 +151,57 @@ public final class ClassShipper {
       roots.add(type);
     }
     if (o instanceof Object[] array) {
-      for (Object element : array) {
+      for (int i = 0; i < Math.min(array.length, MAX_ELEMENTS); i++) {
+        collectRoots(array[i], roots, depth + 1);
+      }
+    } else if (o instanceof Iterable<?> items) {
+      int seen = 0;
+      for (Object element : items) {
+        if (seen++ == MAX_ELEMENTS) {
+          break;
+        }
         collectRoots(element, roots, depth + 1);
       }
-    } else if (o instanceof Iterable<?> items && depth < 2) {
-      for (Object element : items) {
-        collectRoots(element, roots, depth + 1);
+    } else if (o instanceof Map<?, ?> map) {
+      collectRoots(map.keySet(), roots, depth + 1);
+      collectRoots(map.values(), roots, depth + 1);
+    } else if (o.getClass().isRecord()) {
+      // A record message may hold objects of the caller's own classes (a model's layers, say).
+      for (Method accessor : OBJECT_COMPONENTS.get(o.getClass())) {
+        try {
+          collectRoots(accessor.invoke(o), roots, depth + 1);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          // not readable from here: its class must then be on the worker or shipped otherwise
+        }
       }
     }
   }
+
+  /**
+   * A record's accessors of components that may hold objects of shippable classes: not primitives,
+   * primitive arrays, strings or boxed numbers. Looked up once per record class.
+   */
+  private static final ClassValue<List<Method>> OBJECT_COMPONENTS = new ClassValue<>() {
+    @Override
+    protected List<Method> computeValue(Class<?> type) {
+      List<Method> out = new ArrayList<>();
+      for (java.lang.reflect.RecordComponent c : type.getRecordComponents()) {
+        Class<?> t = c.getType();
+        boolean plain = t.isPrimitive() || (t.isArray() && t.getComponentType().isPrimitive()) || t == String.class
+            || Number.class.isAssignableFrom(t) || t == Boolean.class || t == Character.class;
+        if (!plain) {
+          try {
+            Method accessor = c.getAccessor();
+            accessor.setAccessible(true);
+            out.add(accessor);
+          } catch (RuntimeException e) {
+            // an accessor this module may not open: skip the component
+          }
+        }
+      }
+      return List.copyOf(out);
+    }
+  };
 
   private Class<?> load(String internalName, Class<?> near) {
     try {

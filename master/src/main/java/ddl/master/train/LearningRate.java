@@ -39,6 +39,18 @@ public record LearningRate(double base, Shape shape, long totalSteps, long warmu
     return new LearningRate(base, Shape.CONSTANT, 1, 0);
   }
 
+  /**
+   * The same schedule in epochs when an epoch has {@code newSteps} steps instead of
+   * {@code oldSteps} (the workers changed): warm-up and total keep their length in epochs.
+   */
+  public LearningRate perEpochOf(int oldSteps, int newSteps) {
+    if (oldSteps == newSteps || shape == Shape.CONSTANT && warmupSteps == 0) {
+      return this;
+    }
+    double f = (double) newSteps / oldSteps;
+    return new LearningRate(base, shape, Math.max(1, Math.round(totalSteps * f)), Math.round(warmupSteps * f));
+  }
+
   /** The rate for global step {@code step} (0-based). */
   public float at(long step) {
     if (step < warmupSteps) {

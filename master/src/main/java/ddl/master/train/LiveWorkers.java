@@ -2,8 +2,10 @@ package ddl.master.train;
 
 import ddl.transport.CallTimeoutException;
 import ddl.transport.RemoteException;
+import ddl.transport.TransportConfig;
 import ddl.transport.WorkerUnavailableException;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,17 +18,20 @@ import java.util.logging.Logger;
  * {@link WorkerUnavailableException} (connection lost, heartbeat silence, timeout) is marked lost
  * and the drivers go on with the others; its training shard is skipped until it rejoins, its test
  * slice is evaluated by a live worker. At each epoch start, lost workers are tried again with
- * backoff and rejoin if they answer. Each loss and rejoin is one line to the log sink, kept in
- * {@link #events()}. Thread-safe.
+ * backoff and rejoin if they answer. Workers that may join later (configured, but not up at the
+ * start: see {@link #awaitJoin}) are tried the same way, quietly until they answer. Each loss,
+ * rejoin and join is one line to the log sink, kept in {@link #events()}. Thread-safe.
  */
 public final class LiveWorkers {
   private static final Logger LOG = Logger.getLogger(LiveWorkers.class.getName());
-  private static final long FIRST_RETRY_DELAY = TimeUnit.SECONDS.toNanos(2);
-  private static final long LONGEST_RETRY_DELAY = TimeUnit.SECONDS.toNanos(60);
+  /** The longest wait between tries of a lost worker, in heartbeat intervals. */
+  private static final int LONGEST_RETRY_HEARTBEATS = 12;
 
   private final Replicas replicas;
   private final Consumer<String> log;
   private final boolean[] live;
+  /** Workers that have not taken part yet (they may join at an epoch start). */
+  private final boolean[] waiting;
   private final RetryBackoff backoff;
   private final List<String> events = new ArrayList<>();
   private int liveCount;
@@ -38,19 +43,61 @@ public final class LiveWorkers {
     this(replicas, LOG::info);
   }
 
-  /** All of {@code replicas}' workers, live; each loss and rejoin is a line to {@code log}. */
+  /**
+   * All of {@code replicas}' workers, live; each loss and rejoin is a line to {@code log}; lost
+   * workers are tried again as with the default heartbeat interval.
+   */
   public LiveWorkers(Replicas replicas, Consumer<String> log) {
+    this(replicas, log, TransportConfig.defaults().heartbeatInterval());
+  }
+
+  /**
+   * All of {@code replicas}' workers, live; each loss and rejoin is a line to {@code log}. A lost
+   * worker is tried again at an epoch start at least one {@code heartbeat} interval after it was
+   * lost, then with waits doubling up to {@value #LONGEST_RETRY_HEARTBEATS} intervals.
+   */
+  public LiveWorkers(Replicas replicas, Consumer<String> log, Duration heartbeat) {
     this.replicas = replicas;
     this.log = log;
     this.live = new boolean[replicas.size()];
+    this.waiting = new boolean[replicas.size()];
     java.util.Arrays.fill(live, true);
     this.liveCount = live.length;
-    this.backoff = new RetryBackoff(live.length, FIRST_RETRY_DELAY, LONGEST_RETRY_DELAY, System::nanoTime);
+    this.backoff = new RetryBackoff(live.length, heartbeat.toNanos(), heartbeat.toNanos() * LONGEST_RETRY_HEARTBEATS,
+        System::nanoTime);
+    for (int w : replicas.joinable()) {
+      awaitJoin(w);
+    }
   }
 
-  /** Workers in the run, live or lost. */
+  /** Workers in the run, live or lost, and those that may still join. */
   public int size() {
     return live.length;
+  }
+
+  /**
+   * Marks {@code worker} as not up yet: it takes no part until it answers at an epoch start, and
+   * then joins like a rejoining worker. Its failed tries are not logged.
+   */
+  private void awaitJoin(int worker) {
+    synchronized (this) {
+      if (!live[worker]) {
+        return;
+      }
+      live[worker] = false;
+      waiting[worker] = true;
+      liveCount--;
+      backoff.reset(worker);
+    }
+  }
+
+  /** Workers that have taken part (live or lost), without those still waiting to join. */
+  public synchronized int joinedCount() {
+    int n = 0;
+    for (boolean w : waiting) {
+      n += w ? 0 : 1;
+    }
+    return n;
   }
 
   /** Workers taking part now. */
@@ -111,8 +158,9 @@ public final class LiveWorkers {
         events.add(line);
       } else {
         line = String.format(Locale.ROOT, "worker %s lost at %s (%s); continuing with %d of %d workers; its %,d "
-                + "training rows are skipped until it rejoins, another worker evaluates its test rows",
-            replicas.address(worker), when, reason(cause), liveCount, live.length, replicas.trainRows(worker));
+                + "training rows are left out until the next epoch start shares the rows out again; another worker "
+                + "evaluates its test rows", replicas.address(worker), when, reason(cause), liveCount,
+            joinedCount(), replicas.trainRows(worker));
         events.add(line);
       }
     }
@@ -152,15 +200,20 @@ public final class LiveWorkers {
       String line;
       synchronized (this) {
         if (attempt.succeeded()) {
+          boolean first = waiting[w];
           live[w] = true;
+          waiting[w] = false;
           liveCount++;
           rejoins++;
           rejoinedSinceTaken.add(w);
-          line = String.format(Locale.ROOT, "worker %s rejoined at epoch %d; training on %d of %d workers",
-              replicas.address(w), epoch + 1, liveCount, live.length);
+          line = String.format(Locale.ROOT, "worker %s %s at epoch %d; training on %d of %d workers",
+              replicas.address(w), first ? "joined" : "rejoined", epoch + 1, liveCount, joinedCount());
           events.add(line);
         } else if (attempt.cause() instanceof RemoteException e) {
           throw e;
+        } else if (waiting[w]) {
+          backoff.failed(w);
+          line = null;
         } else {
           long wait = backoff.failed(w);
           line = String.format(Locale.ROOT, "worker %s still unreachable at epoch %d (%s); next try at an epoch "
@@ -168,7 +221,9 @@ public final class LiveWorkers {
               TimeUnit.NANOSECONDS.toSeconds(wait));
         }
       }
-      log.accept(line);
+      if (line != null) {
+        log.accept(line);
+      }
     }
   }
 

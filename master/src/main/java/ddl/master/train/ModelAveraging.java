@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public final class ModelAveraging implements Trainer {
   private final Replicas replicas;
-  private final TrainingPlan plan;
+  private TrainingPlan plan;
   private final LiveWorkers workers;
   private final int every;
   private final WireFormat format;
@@ -129,13 +129,18 @@ public final class ModelAveraging implements Trainer {
   }
 
   @Override
+  public void replan(TrainingPlan plan) {
+    this.plan = plan;
+  }
+
+  @Override
   public LiveWorkers workers() {
     return workers;
   }
 
   @Override
   public String describe() {
-    return "model averaging: " + workers.size() + " workers take " + every + " local momentum-SGD steps, then "
+    return "model averaging: " + workers.joinedCount() + " workers take " + every + " local momentum-SGD steps, then "
         + (ring != null ? "average their changes in a ring allreduce" : "the master averages their changes")
         + (format == WireFormat.BF16 ? " (bf16 on the wire)" : "");
   }

@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ParameterServer implements Trainer {
   private final Replicas replicas;
-  private final TrainingPlan plan;
+  private TrainingPlan plan;
   private final float[][] weights;
   private final MomentumSgd optimizer;
   private final WireFormat format;
@@ -312,13 +312,18 @@ public final class ParameterServer implements Trainer {
   }
 
   @Override
+  public void replan(TrainingPlan plan) {
+    this.plan = plan;
+  }
+
+  @Override
   public LiveWorkers workers() {
     return workers;
   }
 
   @Override
   public String describe() {
-    return "async SGD: parameter server, " + workers.size() + " workers, staleness "
+    return "async SGD: parameter server, " + workers.joinedCount() + " workers, staleness "
         + (staleness < 0 ? "unbounded" : staleness + (staleness == 0 ? " (lock step)" : " steps"))
         + (format == WireFormat.BF16 ? ", bf16 on the wire" : "");
   }

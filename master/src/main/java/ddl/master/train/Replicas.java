@@ -13,8 +13,26 @@ public interface Replicas {
   /** Number of workers. */
   int size();
 
-  /** Steps per epoch: each worker's shard divided by the batch per worker, rounded down. */
+  /**
+   * Workers that are not up yet but may join at an epoch start (their places are counted in
+   * {@link #size()}); {@link LiveWorkers} starts with them lost. The default has none.
+   */
+  default int[] joinable() {
+    return new int[0];
+  }
+
+  /** Steps per epoch: each live worker's shard divided by the batch per worker, rounded down. */
   int stepsPerEpoch();
+
+  /**
+   * Shares the training rows out over the workers {@code live} (ascending) for the coming epoch,
+   * sending each worker whose share changed its new rows; one future per worker sent to. A worker
+   * that fails with {@link ddl.transport.WorkerUnavailableException} is lost, and the rows are
+   * shared out again without it. The default keeps every worker's rows as they are.
+   */
+  default java.util.Map<Integer, Future<Void>> shareRows(int[] live) {
+    return java.util.Map.of();
+  }
 
   /** Sync SGD through the master: see {@link Steps.MasterStep}. */
   Future<Steps.GradientReply> masterStep(int worker, Steps.MasterStep step);

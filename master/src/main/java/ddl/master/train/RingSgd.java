@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public final class RingSgd implements Trainer {
   private final Replicas replicas;
-  private final TrainingPlan plan;
+  private TrainingPlan plan;
   private final LiveWorkers workers;
   private final WireFormat format;
   private final RingRounds ring;
@@ -85,13 +85,18 @@ public final class RingSgd implements Trainer {
   }
 
   @Override
+  public void replan(TrainingPlan plan) {
+    this.plan = plan;
+  }
+
+  @Override
   public LiveWorkers workers() {
     return workers;
   }
 
   @Override
   public String describe() {
-    return "sync SGD: " + workers.size() + " workers average their gradients every step in a ring allreduce"
+    return "sync SGD: " + workers.joinedCount() + " workers average their gradients every step in a ring allreduce"
         + (format == WireFormat.BF16 ? " (bf16 on the wire)" : "");
   }
 }

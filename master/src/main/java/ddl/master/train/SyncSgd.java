@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class SyncSgd implements Trainer {
   private final Replicas replicas;
-  private final TrainingPlan plan;
+  private TrainingPlan plan;
   private final LiveWorkers workers;
   private final WireFormat format;
   private float[][] mean;
@@ -89,13 +89,18 @@ public final class SyncSgd implements Trainer {
   }
 
   @Override
+  public void replan(TrainingPlan plan) {
+    this.plan = plan;
+  }
+
+  @Override
   public LiveWorkers workers() {
     return workers;
   }
 
   @Override
   public String describe() {
-    return "sync SGD: " + workers.size() + " workers average their gradients every step through the master"
+    return "sync SGD: " + workers.joinedCount() + " workers average their gradients every step through the master"
         + (format == WireFormat.BF16 ? " (bf16 on the wire)" : "");
   }
 }

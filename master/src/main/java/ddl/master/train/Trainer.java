@@ -9,6 +9,12 @@ public interface Trainer {
   /** Before 0-based epoch {@code epoch}: brings workers that rejoined up to date (weights, ring). */
   void startEpoch(int epoch);
 
+  /**
+   * Trains with {@code plan} from the next epoch on: the training rows were shared out again over
+   * other live workers, so an epoch has another number of steps.
+   */
+  void replan(TrainingPlan plan);
+
   /** Runs the steps of 0-based epoch {@code epoch}. */
   EpochTotals runEpoch(int epoch, StepListener listener);
 

@@ -1,11 +1,16 @@
 package ddl.master.train;
 
+import ddl.transport.WorkerUnavailableException;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Runs a {@link Trainer} epoch by epoch: before each epoch lost workers are tried again (see
- * {@link LiveWorkers#retryLost}) and brought up to date; after it the replicas are checked to
+ * Runs a {@link Trainer} epoch by epoch: before each epoch lost workers (and workers that may
+ * join) are tried again (see {@link LiveWorkers#retryLost}), the training rows are shared out over
+ * the live workers (so an epoch covers every row, whoever was lost or joined) and rejoined workers
+ * are brought up to date; after it the replicas are checked to
  * agree, evaluate the model on the whole test set, and the figures and the model's state go to a
  * {@link TrainingProgress}.
  */
@@ -23,6 +28,11 @@ public final class TrainingLoop {
     LiveWorkers workers = trainer.workers();
     for (int epoch = firstEpoch; epoch < plan.epochs(); epoch++) {
       workers.retryLost(epoch);
+      TrainingPlan shared = shareRows(replicas, workers, plan, epoch);
+      if (shared != plan) {
+        plan = shared;
+        trainer.replan(plan);
+      }
       trainer.startEpoch(epoch);
       progress.epochStarting(epoch, plan.epochs(), plan.stepsPerEpoch());
       EpochTotals totals = trainer.runEpoch(epoch, progress);
@@ -40,6 +50,35 @@ public final class TrainingLoop {
       progress.epochDone(stats, state);
     }
     return done;
+  }
+
+  /**
+   * Shares the training rows out over the live workers before 0-based epoch {@code epoch}; a worker
+   * lost meanwhile is dropped and the rows shared out again. Returns the plan for the new steps per
+   * epoch ({@code plan} itself when no worker's rows changed).
+   */
+  static TrainingPlan shareRows(Replicas replicas, LiveWorkers workers, TrainingPlan plan, int epoch) {
+    String when = "the start of epoch " + (epoch + 1) + " (its share of the training rows was being sent)";
+    boolean sent = false;
+    while (true) {
+      Map<Integer, Future<Void>> sending = replicas.shareRows(workers.live());
+      sent |= !sending.isEmpty();
+      Replies.settle(List.copyOf(sending.values()));
+      boolean lost = false;
+      for (Map.Entry<Integer, Future<Void>> e : sending.entrySet()) {
+        Throwable cause = e.getValue().cause();
+        if (cause instanceof WorkerUnavailableException u) {
+          lost |= workers.lose(e.getKey(), when, u);
+        } else if (cause instanceof RuntimeException r) {
+          throw r;
+        } else if (cause != null) {
+          throw new IllegalStateException(cause.getMessage(), cause);
+        }
+      }
+      if (!lost) {
+        return sent ? plan.withStepsPerEpoch(replicas.stepsPerEpoch()) : plan;
+      }
+    }
   }
 
   /** The replicas' loss and accuracy over every test slice, summed (a lost worker's slice moves to another). */

@@ -1,7 +1,8 @@
 package ddl.master.train;
 
 /**
- * The fixed settings of a training run.
+ * The settings of a training run. Steps per epoch change when the live workers do (see
+ * {@link #withStepsPerEpoch}).
  *
  * @param epochs epochs in the whole run
  * @param stepsPerEpoch global steps per epoch
@@ -29,6 +30,17 @@ public record TrainingPlan(int epochs, int stepsPerEpoch, LearningRate learningR
    */
   public boolean skips(int epoch, int step, double loss) {
     return nonFinite.skips(epoch, step, stepsPerEpoch, loss, learningRate.at(globalStep(epoch, step)));
+  }
+
+  /**
+   * The same plan for epochs of {@code steps} steps (the live workers changed, so each holds more
+   * or fewer rows): the learning-rate schedule keeps its shape in epochs.
+   */
+  public TrainingPlan withStepsPerEpoch(int steps) {
+    if (steps == stepsPerEpoch) {
+      return this;
+    }
+    return new TrainingPlan(epochs, steps, learningRate.perEpochOf(stepsPerEpoch, steps), momentum, nonFinite);
   }
 
   /** The global step number of step {@code step} of 0-based epoch {@code epoch}. */

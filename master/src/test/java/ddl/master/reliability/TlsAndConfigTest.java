@@ -62,7 +62,7 @@ class TlsAndConfigTest {
         TransportConfig t = plain.transport();
         TransportConfig quick = new TransportConfig(t.maxMessageBytes(), t.maxInFlight(), t.compressThresholdBytes(),
             t.compressionLevel(), t.callTimeout(), java.time.Duration.ofSeconds(2), t.heartbeatInterval(),
-            t.writeQueueMaxBytes(), t.runawayGrace(), t.sessionKeep());
+            t.writeQueueMaxBytes(), t.runawayGrace(), t.sessionKeep(), t.shutdownGrace());
         ClusterConfig withoutTls = new ClusterConfig(plain.source(), plain.workers(), plain.secret(), quick,
             TlsConfig.disabled());
         assertThrows(DdlException.class, () -> Cluster.connect(withoutTls).await(),

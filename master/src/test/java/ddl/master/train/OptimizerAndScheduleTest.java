@@ -66,4 +66,20 @@ class OptimizerAndScheduleTest {
     assertEquals(LearningRate.Shape.COSINE, LearningRate.Shape.parse("Cosine"));
     assertThrows(IllegalArgumentException.class, () -> LearningRate.Shape.parse("wiggly"));
   }
+
+  @Test
+  void aPlanWithOtherStepsPerEpochKeepsItsScheduleInEpochs() {
+    // 10 epochs of 90 steps, half an epoch of warm-up; then three workers instead of two: 60 steps.
+    TrainingPlan two = new TrainingPlan(10, 90, new LearningRate(0.1, LearningRate.Shape.COSINE, 900, 45), 0.9f);
+    TrainingPlan three = two.withStepsPerEpoch(60);
+    assertEquals(60, three.stepsPerEpoch());
+    assertEquals(new LearningRate(0.1, LearningRate.Shape.COSINE, 600, 30), three.learningRate());
+    for (int epoch = 1; epoch < 10; epoch++) {
+      assertEquals(two.learningRate().at(two.globalStep(epoch, 0)), three.learningRate().at(three.globalStep(epoch, 0)),
+          1e-6, "the rate at the start of epoch " + (epoch + 1));
+      assertEquals(two.learningRate().at(two.globalStep(epoch, 45)), three.learningRate().at(three.globalStep(epoch, 30)),
+          1e-6, "the rate half way through epoch " + (epoch + 1));
+    }
+    assertEquals(two, two.withStepsPerEpoch(90));
+  }
 }

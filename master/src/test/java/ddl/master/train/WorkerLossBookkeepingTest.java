@@ -95,7 +95,8 @@ class WorkerLossBookkeepingTest {
     assertEquals(EPOCHS * r.stepsPerEpoch(), heard.steps.get());
     assertEquals(r.stepsPerEpoch() + 1, r.stepCalls(2), "the lost worker is not asked again");
     assertTrue(heard.lines.get(0).startsWith("worker 127.0.0.1:7403 lost at epoch 2, step 1 of 40 (the connection"
-        + " closed); continuing with 2 of 3 workers; its 400 training rows are skipped until it rejoins"),
+        + " closed); continuing with 2 of 3 workers; its 400 training rows are left out until the next epoch start"
+        + " shares the rows out again"),
         heard.lines.get(0));
   }
 

@@ -59,11 +59,16 @@ public record Dataset(float[] images, int[] labels, int rows, int features, int 
             throw new IllegalArgumentException(
                     "Dataset shard index must be in [0, count) with count > 0; got index=" + index + ", count=" + count);
         }
+        int[] range = shardRange(rows, index, count);
+        return slice(range[0], range[1]);
+    }
+
+    /** Rows {@code [from, to)} of shard {@code index} of {@code count} of {@code rows} rows, as {@link #shard} cuts them. */
+    public static int[] shardRange(int rows, int index, int count) {
         int base = rows / count;
         int extra = rows % count;
         int from = index * base + Math.min(index, extra);
-        int to = from + base + (index < extra ? 1 : 0);
-        return slice(from, to);
+        return new int[] {from, from + base + (index < extra ? 1 : 0)};
     }
 
     /** Returns the given rows, in the given order, as a new data set with copied arrays. */

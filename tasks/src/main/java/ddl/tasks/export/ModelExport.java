@@ -123,6 +123,18 @@ public final class ModelExport {
           l.put("rate", drop.rate());
           l.put("note", "training only: the identity at inference");
         }
+        case LayerSpec.Custom custom -> {
+          l.put("type", "custom");
+          l.put("token", custom.token());
+          l.put("class", custom.getClass().getName());
+          int n = custom.parameterShapes(spec.shapeBefore(i)).size();
+          List<String> names = new ArrayList<>();
+          for (int j = 0; j < n; j++) {
+            names.add(params.get(p++).name());
+          }
+          l.put("parameters", names);
+          l.put("note", "defined by the task class named here; its computation is not described");
+        }
       }
       l.put("output_shape", spec.shapeBefore(i + 1));
       layers.add(l);

@@ -149,6 +149,37 @@ public sealed interface LayerSpec {
         }
     }
 
+    /**
+     * A layer defined outside DDL, in a task's own code, with its own forward and backward pass: the master ships
+     * its class to the workers with the model, like every class of a task. It says its shapes ({@link
+     * #outputShape}, {@link #parameterShapes}) and builds its computation on a worker ({@link #build}). Its
+     * parameters are named {@code customK.NAME} (K counts the custom layers with parameters, NAME comes from
+     * {@link #parameterNames}); a one-dimensional parameter starts at zero, any other He-normal with fan-in
+     * {@code size / last dimension}. Its {@link #token} appears in the model's text form, which cannot be read
+     * back: a checkpoint of such a model is resumed by the task that defines it.
+     */
+    non-sealed interface Custom extends LayerSpec {
+
+        /**
+         * Builds the layer's computation on its parameter tensors.
+         *
+         * @param parameters one tensor per {@link #parameterShapes} entry, in that order
+         * @param inputShape the shape of one input example
+         * @param inputGradientNeeded false when nothing uses the input gradient ({@link Layer#backward} may return
+         *     null)
+         */
+        Layer build(List<ai.djl.ndarray.NDArray> parameters, int[] inputShape, boolean inputGradientNeeded);
+
+        /** Names the parameters, in {@link #parameterShapes} order; by default weight, bias, p2, p3, ... */
+        default List<String> parameterNames(int count) {
+            List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                names.add(i == 0 ? "weight" : i == 1 ? "bias" : "p" + i);
+            }
+            return names;
+        }
+    }
+
     /** The tokens {@link #parse} accepts, for messages. */
     String TOKENS = "convFxK (F filters of KxK), poolS, relu, flatten, denseN, dropoutP";
 
@@ -174,7 +205,8 @@ public sealed interface LayerSpec {
         if ((m = Pattern.compile("dropout(0?\\.\\d+|0)").matcher(t)).matches()) {
             return new Dropout(Double.parseDouble(m.group(1)));
         }
-        throw new IllegalArgumentException("unknown layer \"" + token + "\"; layers are " + TOKENS);
+        throw new IllegalArgumentException("unknown layer \"" + token + "\"; layers are " + TOKENS + " (a layer a task"
+                + " defines itself, a LayerSpec.Custom, is not read from text: run that task)");
     }
 
     private static void positive(String what, int value) {

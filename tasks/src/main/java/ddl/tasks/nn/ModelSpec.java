@@ -247,11 +247,20 @@ public record ModelSpec(int[] inputShape, List<LayerSpec> layers) {
         List<Parameter> out = new ArrayList<>();
         int dense = 0;
         int conv = 0;
+        int custom = 0;
         int[] shape = inputShape;
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec layer = layers.get(i);
             List<int[]> shapes = layer.parameterShapes(shape);
-            if (!shapes.isEmpty()) {
+            if (layer instanceof LayerSpec.Custom u && !shapes.isEmpty()) {
+                List<String> names = u.parameterNames(shapes.size());
+                String prefix = "custom" + custom++ + ".";
+                for (int j = 0; j < shapes.size(); j++) {
+                    int[] s = shapes.get(j);
+                    int fanIn = Math.toIntExact(ModelWeights.sizeOf(s) / s[s.length - 1]);
+                    out.add(new Parameter(prefix + names.get(j), s, i, fanIn));
+                }
+            } else if (!shapes.isEmpty()) {
                 int[] weight = shapes.get(0);
                 int fanIn = Math.toIntExact(ModelWeights.sizeOf(weight) / weight[weight.length - 1]);
                 String prefix = layer instanceof LayerSpec.Conv2D ? "conv" + conv++ : "dense" + dense++;

@@ -64,6 +64,12 @@ public final class Sequential {
                 case LayerSpec.Relu r -> new Relu();
                 case LayerSpec.Flatten f -> new Flatten(ModelWeights.sizeOf(shape));
                 case LayerSpec.Dropout d -> training ? new Dropout(d.rate(), seed, dropouts++) : null;
+                case LayerSpec.Custom u -> {
+                    int n = u.parameterShapes(shape).size();
+                    List<NDArray> own = List.copyOf(parameters.subList(p, p + n));
+                    p += n;
+                    yield u.build(own, shape.clone(), inputGradient);
+                }
             };
             layers.add(layer);
             shape = specs.get(i).outputShape(shape);

@@ -14,6 +14,7 @@ import ddl.tasks.nn.TopK;
 import ddl.tasks.train.feed.DataFeed;
 import ddl.tasks.train.feed.FeedOptions;
 import ddl.transport.CallOptions;
+import ddl.transport.WorkerAddress;
 import ddl.transport.WorkerUnavailableException;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -24,41 +25,62 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link Replicas} on the workers of a {@link Cluster}: sends each worker its training shard,
- * test slice and the starting model once, then every driver request is one small RPC (gradients,
- * means or deltas, never the weights). It keeps the setups, so that a lost worker can be set up
- * again when it comes back, and a lost worker's test slice can be sent to another (once; that
- * worker keeps it). Gradient replies are read into arrays lent per worker, reused every step.
- * With {@code --data-feed stream} the training shards stay here and a {@link DataFeed} streams
- * their batches: each step call first makes sure the worker's feed runs from that step on.
+ * {@link Replicas} on the workers of a {@link Cluster}: sends each worker its share of the
+ * training rows, test slice and the starting model once, then every driver request is one small
+ * RPC (gradients, means or deltas, never the weights). It keeps the setups, so that a lost worker
+ * can be set up again when it comes back, and a lost worker's test slice can be sent to another
+ * (once; that worker keeps it). Gradient replies are read into arrays lent per worker, reused
+ * every step. With {@code --data-feed stream} the training rows stay here and a {@link DataFeed}
+ * streams their batches: each step call first makes sure the worker's feed runs from that step on.
+ *
+ * <p>Besides the cluster's workers it has a place for each worker that may join later
+ * ({@link Cluster#joinable()}, such as the pods of a StatefulSet that is scaled up); these start
+ * out lost. When the live workers change, {@link #shareRows} shares the training rows out again
+ * over those live at the next epoch start, so every epoch covers the whole training set.
  */
-public final class ClusterReplicas implements Replicas {
-  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ClusterReplicas.class.getName());
+public final class ClusterReplicas implements Replicas, AutoCloseable {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(ClusterReplicas.class.getName());
   private final Cluster cluster;
+  private final TrainTest data;
+  private final List<WorkerAddress> addresses;
   private final List<ReplicaSetup> setups;
   private final List<ReplicaInfo> infos;
-  private final int stepsPerEpoch;
   private final double setupSeconds;
   private final ProxyWorker[] lending;
+  /** Connections to the workers that joined later, by worker index (null below the cluster's size). */
+  private final ProxyWorker[] joined;
+  /** The training rows each worker holds, as {@code [from, to)}, or null when it holds none (or is lost). */
+  private final int[][] shares;
   /** Which (evaluator, slice) pairs have had the slice's rows sent, as {@code evaluator * size + slice}. */
   private final Set<Integer> slicesSent = ConcurrentHashMap.newKeySet();
   private final Map<Integer, WorkerUnavailableException> lostAtSetup = new TreeMap<>();
-  /** The batches streamed to the workers ({@code --data-feed stream}), or null when they hold their shards. */
+  /** The batches streamed to the workers ({@code --data-feed stream}), or null when they hold their rows. */
   private DataFeed feed;
 
-  private ClusterReplicas(Cluster cluster, List<ReplicaSetup> setups, List<ReplicaInfo> infos, double setupSeconds) {
+  private ClusterReplicas(Cluster cluster, TrainTest data, List<ReplicaSetup> setups, List<ReplicaInfo> infos,
+      double setupSeconds) {
     this.cluster = cluster;
+    this.data = data;
+    List<WorkerAddress> all = new ArrayList<>(cluster.config().workers());
+    all.addAll(cluster.joinable());
+    this.addresses = List.copyOf(all);
     this.setups = List.copyOf(setups);
     this.infos = List.copyOf(infos);
-    this.stepsPerEpoch = infos.stream().mapToInt(ReplicaInfo::stepsPerEpoch).min().orElse(0);
     this.setupSeconds = setupSeconds;
-    this.lending = new ProxyWorker[cluster.size()];
+    this.lending = new ProxyWorker[addresses.size()];
+    this.joined = new ProxyWorker[addresses.size()];
+    this.shares = new int[addresses.size()][];
+    for (int w = 0; w < cluster.size(); w++) {
+      shares[w] = Dataset.shardRange(data.train().rows(), w, cluster.size());
+    }
   }
 
   /**
    * Shards {@code data} over the cluster's workers (contiguous, nearly equal parts), sends each
    * worker its parts and the model, every replica starting from {@code start}, and waits until
-   * every worker holds them.
+   * every worker holds them. Workers that may join later ({@link Cluster#joinable()}) get no test
+   * rows; they are set up when they join.
    */
   public static ClusterReplicas start(Cluster cluster, TrainTest data, ModelSpec spec, int batch, long seed,
       ModelState start, float momentum, WireFormat format) {
@@ -67,18 +89,18 @@ public final class ClusterReplicas implements Replicas {
 
   /**
    * Like {@link #start(Cluster, TrainTest, ModelSpec, int, long, ModelState, float, WireFormat)},
-   * but with {@code streamed} (unless null) the training shards stay on the master and a
+   * but with {@code streamed} (unless null) the training rows stay on the master and a
    * {@link DataFeed} streams their batches to the workers.
    */
   public static ClusterReplicas start(Cluster cluster, TrainTest data, ModelSpec spec, int batch, long seed,
       ModelState start, float momentum, WireFormat format, FeedOptions streamed) {
     int n = cluster.size();
     long begin = System.nanoTime();
-    List<ReplicaSetup> setups = new ArrayList<>(n);
-    List<Dataset> shards = new ArrayList<>(n);
-    for (int w = 0; w < n; w++) {
-      Dataset train = data.train().shard(w, n);
-      Dataset test = data.test().shard(w, n);
+    List<ReplicaSetup> setups = new ArrayList<>(n + cluster.joinable().size());
+    List<Dataset> shards = new ArrayList<>(n + cluster.joinable().size());
+    for (int w = 0; w < n + cluster.joinable().size(); w++) {
+      Dataset train = w < n ? data.train().shard(w, n) : data.train().slice(0, 0);
+      Dataset test = w < n ? data.test().shard(w, n) : data.test().slice(0, 0);
       shards.add(train);
       setups.add(streamed == null ? new ReplicaSetup(w, spec, train, test, batch, seed, start, momentum, format)
           : new ReplicaSetup(w, spec, FeedOptions.noRows(train), test, batch, seed, start, momentum, format,
@@ -107,31 +129,76 @@ public final class ClusterReplicas implements Replicas {
         throw new IllegalStateException(reply.cause().getMessage(), reply.cause());
       }
     }
-    ClusterReplicas replicas = new ClusterReplicas(cluster, setups, infos, (System.nanoTime() - begin) / 1e9);
+    ClusterReplicas replicas = new ClusterReplicas(cluster, data, setups, infos, (System.nanoTime() - begin) / 1e9);
     replicas.lostAtSetup.putAll(lost);
     if (streamed != null) {
-      replicas.feed = streamed.feed(shards, batch, seed, replicas.stepsPerEpoch, cluster.config().transport(),
+      replicas.feed = streamed.feed(shards, batch, seed, replicas::stepsPerEpoch, cluster.config().transport(),
           (w, push) -> replicas.proxy(w).call(ReplicaCalls.PUSH, push),
           (w, e) -> LOG.info("data feed to worker " + replicas.address(w) + " stopped: " + e.getMessage()));
     }
     return replicas;
   }
 
+  /** The workers that are not up yet and may join at an epoch start (a scaled-up StatefulSet's pods). */
+  @Override
+  public int[] joinable() {
+    int[] out = new int[addresses.size() - cluster.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = cluster.size() + i;
+    }
+    return out;
+  }
+
+  /**
+   * Shares the training rows out over {@code live} (contiguous, nearly equal parts in worker
+   * order) and sends each worker whose part changed its new rows; a worker not live gives up its
+   * part.
+   */
+  @Override
+  public synchronized Map<Integer, Future<Void>> shareRows(int[] live) {
+    Set<Integer> alive = new java.util.HashSet<>();
+    for (int w : live) {
+      alive.add(w);
+    }
+    for (int w = 0; w < shares.length; w++) {
+      if (!alive.contains(w)) {
+        shares[w] = null;
+      }
+    }
+    Map<Integer, Future<Void>> sending = new TreeMap<>();
+    for (int i = 0; i < live.length; i++) {
+      int w = live[i];
+      int[] part = Dataset.shardRange(data.train().rows(), i, live.length);
+      if (!java.util.Arrays.equals(part, shares[w])) {
+        shares[w] = null;
+        Dataset rows = data.train().slice(part[0], part[1]);
+        if (feed != null) {
+          // The rows stay here: the worker's feed streams batches of its new part from its next step on.
+          feed.reshard(w, rows);
+          shares[w] = part;
+          sending.put(w, Future.succeededFuture());
+          continue;
+        }
+        sending.put(w, proxy(w).call(ReplicaCalls.SHARE_ROWS, rows).map(steps -> {
+          synchronized (this) {
+            shares[w] = part;
+          }
+          return (Void) null;
+        }));
+      }
+    }
+    return sending;
+  }
+
+
   /** The workers lost while their data was being sent, with why; the run starts without them. */
   public Map<Integer, WorkerUnavailableException> lostAtSetup() {
     return Map.copyOf(lostAtSetup);
   }
 
-  /** The data feed, or null when the workers hold their shards. */
+  /** The data feed, or null when the workers hold their training rows. */
   public DataFeed feed() {
     return feed;
-  }
-
-  /** Stops the data feed, if there is one. */
-  public void stopFeed() {
-    if (feed != null) {
-      feed.close();
-    }
   }
 
   /** Worker {@code worker} is about to take batch {@code (epoch, step)}: its feed must run from there. */
@@ -151,14 +218,23 @@ public final class ClusterReplicas implements Replicas {
     return setupSeconds;
   }
 
+  /** Every worker that takes part or may join: the cluster's, then the {@link #joinable()} ones. */
   @Override
   public int size() {
-    return cluster.size();
+    return addresses.size();
   }
 
+  /** Whole batches per epoch in the smallest part of the training rows a worker holds. */
   @Override
-  public int stepsPerEpoch() {
-    return stepsPerEpoch;
+  public synchronized int stepsPerEpoch() {
+    int batch = setups.get(0).batch();
+    int steps = Integer.MAX_VALUE;
+    for (int[] part : shares) {
+      if (part != null && batch > 0) {
+        steps = Math.min(steps, BatchPlan.stepsPerEpoch(part[1] - part[0], batch));
+      }
+    }
+    return steps == Integer.MAX_VALUE ? 0 : steps;
   }
 
   @Override
@@ -224,20 +300,42 @@ public final class ClusterReplicas implements Replicas {
         .onFailure(e -> slicesSent.remove(key));
   }
 
-  /** Connects again to worker {@code worker} and sends it the same setup as at the start. */
+  /**
+   * Connects again to worker {@code worker} (or for the first time, to one that joins) and sends it
+   * the setup of the start without training rows: {@link #shareRows} sends those next.
+   */
   @Override
   public Future<Void> reconnect(int worker) {
-    return cluster.reconnect(worker).compose(proxy -> {
+    Future<ProxyWorker> connecting = worker < cluster.size()
+        ? cluster.reconnect(worker)
+        : ProxyWorker.connect(cluster.vertx(), cluster.config(), addresses.get(worker), worker).map(fresh -> {
+          ProxyWorker old;
+          synchronized (joined) {
+            old = joined[worker];
+            joined[worker] = fresh;
+          }
+          if (old != null) {
+            old.close();
+          }
+          return fresh;
+        });
+    return connecting.compose(proxy -> {
       for (int slice = 0; slice < size(); slice++) {
         slicesSent.remove(worker * size() + slice);
       }
       synchronized (lending) {
         lending[worker] = null;
       }
+      synchronized (this) {
+        shares[worker] = null;
+      }
       if (feed != null) {
         feed.stop(worker);
       }
-      return proxy.call(ReplicaCalls.SETUP, setups.get(worker));
+      ReplicaSetup s = setups.get(worker);
+      ReplicaSetup withoutRows = new ReplicaSetup(s.worker(), s.spec(), s.train().slice(0, 0), s.test(), s.batch(),
+          s.seed(), s.start(), s.momentum(), s.format(), s.streaming());
+      return proxy.call(ReplicaCalls.SETUP, withoutRows);
     }).mapEmpty();
   }
 
@@ -250,12 +348,13 @@ public final class ClusterReplicas implements Replicas {
 
   @Override
   public String address(int worker) {
-    return cluster.config().workers().get(worker).toString();
+    return addresses.get(worker).toString();
   }
 
   @Override
-  public long trainRows(int worker) {
-    return setups.get(worker).trainRows();
+  public synchronized long trainRows(int worker) {
+    int[] part = shares[worker];
+    return part == null ? 0 : part[1] - part[0];
   }
 
   /** Worker {@code worker}'s {@code k} most probable classes for the first {@code rows} rows of {@code images}. */
@@ -264,7 +363,35 @@ public final class ClusterReplicas implements Replicas {
   }
 
   private ProxyWorker proxy(int worker) {
-    return cluster.worker(worker);
+    if (worker < cluster.size()) {
+      return cluster.worker(worker);
+    }
+    synchronized (joined) {
+      ProxyWorker p = joined[worker];
+      if (p == null) {
+        throw new WorkerUnavailableException(addresses.get(worker).toString(), "worker " + addresses.get(worker)
+            + " has not joined this run yet", null);
+      }
+      return p;
+    }
+  }
+
+  /**
+   * Stops the data feed, if any, and closes the connections to workers that joined later (the
+   * cluster closes its own).
+   */
+  @Override
+  public void close() {
+    if (feed != null) {
+      feed.close();
+    }
+    synchronized (joined) {
+      for (ProxyWorker p : joined) {
+        if (p != null) {
+          p.close();
+        }
+      }
+    }
   }
 
   /**

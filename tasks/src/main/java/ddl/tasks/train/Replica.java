@@ -15,6 +15,7 @@ import ddl.tasks.train.feed.PreloadedBatches;
 import ddl.tasks.train.feed.Push;
 import ddl.tasks.train.feed.Credit;
 import ddl.tasks.train.feed.StreamedBatches;
+import ddl.tasks.train.feed.Streaming;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,8 +37,11 @@ public final class Replica implements GradientSource, AutoCloseable {
   public static final String KEY = "ddl.train.replica";
 
   private final ReplicaSetup setup;
-  private final BatchPlan plan;
-  private final BatchSource batches;
+  /**
+   * This worker's share of the training rows and where its batches come from; replaced at an epoch
+   * start when the master shares the rows out again (a streamed replica keeps its stream).
+   */
+  private volatile Share share;
   private final ModelCompute compute;
   private final ExecutorService thread;
   private final Map<Integer, Dataset> adopted = new ConcurrentHashMap<>();
@@ -46,12 +50,7 @@ public final class Replica implements GradientSource, AutoCloseable {
   /** Sets up the replica to compute on {@code device} ({@code cpu} or {@code gpu}). */
   public Replica(ReplicaSetup setup, String device) {
     this.setup = setup;
-    this.plan = setup.batch() > 0
-        ? new BatchPlan(setup.trainRows(), setup.batch(), setup.seed(), setup.worker())
-        : null;
-    this.batches = plan == null ? null
-        : setup.streaming() != null ? setup.streaming().buffer()
-        : new PreloadedBatches(setup.train(), plan, setup.batch());
+    this.share = setup.streaming() != null && setup.batch() > 0 ? streamed(setup.streaming()) : share(setup.train());
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "replica-compute");
       t.setDaemon(true);
@@ -68,9 +67,39 @@ public final class Replica implements GradientSource, AutoCloseable {
 
   /** What the master learns about this replica. */
   public ReplicaInfo info(String address) {
-    return new ReplicaInfo(address, compute.device(), setup.trainRows(), setup.test().rows(),
-        plan == null ? 0 : plan.stepsPerEpoch());
+    Share s = share;
+    return new ReplicaInfo(address, compute.device(), s.rows(), setup.test().rows(), s.stepsPerEpoch());
   }
+
+  /**
+   * Trains on {@code rows} from the next step on (the master shares the training rows out again
+   * at an epoch start when workers were lost or joined); returns the steps per epoch they give.
+   */
+  public int shareRows(Dataset rows) {
+    if (share.batches() instanceof StreamedBatches) {
+      throw new IllegalStateException("this replica's batches are streamed (--data-feed stream); the master's feed"
+          + " sends its new share's batches, not its rows");
+    }
+    Share s = share(rows);
+    share = s;
+    return s.stepsPerEpoch();
+  }
+
+  private Share share(Dataset rows) {
+    if (setup.batch() <= 0 || rows.rows() == 0) {
+      return new Share(rows.rows(), 0, null);
+    }
+    BatchPlan plan = new BatchPlan(rows.rows(), setup.batch(), setup.seed(), setup.worker());
+    return new Share(rows.rows(), plan.stepsPerEpoch(), new PreloadedBatches(rows, plan, setup.batch()));
+  }
+
+  private Share streamed(Streaming streaming) {
+    return new Share(streaming.shardRows(), BatchPlan.stepsPerEpoch(streaming.shardRows(), setup.batch()),
+        streaming.buffer());
+  }
+
+  /** How many training rows the replica trains on, its steps per epoch, and where its batches come from (or null). */
+  private record Share(int rows, int stepsPerEpoch, BatchSource batches) {}
 
   /**
    * The gradient of this worker's batch {@code step} of {@code epoch}: each tensor goes to
@@ -79,12 +108,15 @@ public final class Replica implements GradientSource, AutoCloseable {
    */
   @Override
   public Gradient gradient(float[][] weights, int epoch, int step, TensorReady ready) {
-    if (plan == null) {
-      throw new IllegalStateException("this replica was set up for evaluation only (batch 0); it cannot train");
+    Share s = share;
+    if (s.batches() == null) {
+      throw new IllegalStateException(setup.batch() > 0
+          ? "this replica holds no training rows yet; the master shares them out at an epoch start"
+          : "this replica was set up for evaluation only (batch 0); it cannot train");
     }
     return onThread(() -> {
       long start = System.nanoTime();
-      Batch batch = batches.batch(epoch, step);
+      Batch batch = s.batches().batch(epoch, step);
       float[][] values = new float[weights.length][];
       BatchStats stats = compute.gradient(weights, batch.images(), batch.labels(), batch.rows(),
           ModelCompute.stepSeed(setup.seed(), epoch, step, setup.worker()), (index, gradient) -> {
@@ -118,7 +150,7 @@ public final class Replica implements GradientSource, AutoCloseable {
 
   /** Takes a batch the master's feed streamed (see {@link StreamedBatches#push}). */
   public Credit push(Push push) throws InterruptedException {
-    if (!(batches instanceof StreamedBatches stream)) {
+    if (!(share.batches() instanceof StreamedBatches stream)) {
       throw new IllegalStateException("this replica was set up with its training shard (--data-feed preload);"
           + " it takes no streamed batches");
     }

@@ -35,6 +35,8 @@ final class ReplicaCalls {
     return replica.info(ctx.workerAddress());
   };
 
+  static final RemoteFunction<Dataset, Integer> SHARE_ROWS = (ctx, rows) -> replica(ctx).shareRows(rows);
+
   static final RemoteFunction<Push, Credit> PUSH = (ctx, p) -> replica(ctx).push(p);
 
   static final RemoteFunction<Steps.MasterStep, Steps.GradientReply> MASTER_STEP =

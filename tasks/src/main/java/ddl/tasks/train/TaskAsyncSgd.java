@@ -60,11 +60,18 @@ public final class TaskAsyncSgd {
 
   /** Runs the task; returns null after --help. */
   public static TrainingResult run(String[] args) {
+    return run(args, null);
+  }
+
+  /** Like {@link TaskSyncSgd#run(String[], java.util.function.Function)}: with a model the caller defines. */
+  public static TrainingResult run(String[] args,
+      java.util.function.Function<ddl.tasks.data.ImageData, ddl.tasks.nn.ModelSpec> model) {
     Flags flags = TaskOptions.parse(NAME, new Flags(), args);
     if (flags == null) {
       return null;
     }
-    return TrainingRun.run(NAME, TrainingRun.Mode.ASYNC, flags.train.staleness(flags.staleness), flags.task::connect);
+    TrainSettings settings = model == null ? flags.train : flags.train.model(model);
+    return TrainingRun.run(NAME, TrainingRun.Mode.ASYNC, settings.staleness(flags.staleness), flags.task::connect);
   }
 
   static String[] prepend(String first, String[] rest) {

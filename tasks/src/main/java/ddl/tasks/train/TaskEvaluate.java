@@ -120,7 +120,8 @@ public final class TaskEvaluate {
       ClusterReplicas replicas = ClusterReplicas.start(cluster, new TrainTest(noTraining, test), spec, 0, 0,
           new ModelState(c.weights(), c.velocity()), 0f, WireFormat.FP32);
       long start = System.nanoTime();
-      LiveWorkers workers = new LiveWorkers(replicas, System.out::println);
+      LiveWorkers workers = new LiveWorkers(replicas, System.out::println,
+          cluster.config().transport().heartbeatInterval());
       Evaluation eval = TestSetEvaluation.run(replicas, workers, "the evaluation");
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf(Locale.ROOT, "checkpoint %s (%s, %d epochs, %s, %s)%n", file, c.task(), c.epochsDone(),

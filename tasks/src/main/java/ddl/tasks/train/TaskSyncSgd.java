@@ -2,6 +2,9 @@ package ddl.tasks.train;
 
 import ddl.tasks.TaskMain;
 import ddl.tasks.TaskOptions;
+import ddl.tasks.data.ImageData;
+import ddl.tasks.nn.ModelSpec;
+import java.util.function.Function;
 import ddl.transport.cli.Range;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +45,15 @@ public final class TaskSyncSgd {
 
   /** Runs the task; returns null after --help. */
   public static TrainingResult run(String[] args) {
+    return run(args, null);
+  }
+
+  /**
+   * Runs the task with a model the caller defines (null: {@code --model}'s); for a task main of
+   * one's own, such as one with a layer of its own ({@link ddl.tasks.nn.LayerSpec.Custom}).
+   * Returns null after --help.
+   */
+  public static TrainingResult run(String[] args, Function<ImageData, ModelSpec> model) {
     Flags flags = TaskOptions.parse(NAME, new Flags(), args);
     if (flags == null) {
       return null;
@@ -54,7 +66,8 @@ public final class TaskSyncSgd {
       throw new ddl.transport.cli.UsageException("scripts/task " + NAME, "--on-nan skip does not work with"
           + " --average-every (a worker's local steps cannot be taken back); use --on-nan stop");
     }
+    TrainSettings settings = model == null ? flags.train : flags.train.model(model);
     return TrainingRun.run(NAME, TrainingRun.Mode.SYNC,
-        flags.train.averageEvery(flags.averageEvery).allreduce(flags.allreduce), flags.task::connect);
+        settings.averageEvery(flags.averageEvery).allreduce(flags.allreduce), flags.task::connect);
   }
 }

@@ -41,6 +41,8 @@ public final class TrainSettings implements Validated {
       description = "hidden layer widths of the mlp model (default ${DEFAULT-VALUE}; none for softmax regression;"
           + " at most " + MlpSpec.MAX_PARAMETERS + " parameters in all)")
   private String hidden = "256,128";
+  /** The model the task defines itself, if any (not a flag). */
+  private java.util.function.Function<ImageData, ModelSpec> ownModel;
   @Option(names = "--grad-dtype", paramLabel = "fp32|bf16", converter = WireFormatConverter.class,
       description = "how gradients and deltas travel: fp32, or bf16 (half the bytes; weights and sums stay fp32;"
           + " default fp32)")
@@ -163,7 +165,8 @@ public final class TrainSettings implements Validated {
           + " augmented on the master's feed, batch by batch, and a preloaded shard is never sent again");
     }
     if (!stream() && prefetch != null) {
-      throw new IllegalArgumentException("--prefetch needs --data-feed stream: preloaded workers hold their whole shard");
+      throw new IllegalArgumentException(
+          "--prefetch needs --data-feed stream: preloaded workers hold their whole shard");
     }
     ImageData images = data();
     try {
@@ -189,9 +192,30 @@ public final class TrainSettings implements Validated {
     return model != null ? model : "mlp:" + hidden;
   }
 
+  /**
+   * These settings with the model a task defines itself (such as one with a {@link
+   * ddl.tasks.nn.LayerSpec.Custom} layer) instead of {@code --model}: {@code define} gets the data
+   * set, for its image shape and classes.
+   */
+  public TrainSettings model(java.util.function.Function<ImageData, ModelSpec> define) {
+    if (model != null) {
+      throw new IllegalArgumentException("--model " + model + ": this task defines its own model; leave --model out");
+    }
+    ownModel = define;
+    return this;
+  }
+
   /** The model for images of {@code images}' shape and classes. */
   public ModelSpec modelSpec(ImageData images) {
-    return ModelSpec.parse(modelText(), images.imageShape(), images.classNames().size());
+    if (ownModel == null) {
+      return ModelSpec.parse(modelText(), images.imageShape(), images.classNames().size());
+    }
+    ModelSpec spec = ownModel.apply(images);
+    if (spec.parameterCount() > MlpSpec.MAX_PARAMETERS) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "the task's model %s has %,d parameters; at"
+          + " most %,d are allowed", spec, spec.parameterCount(), MlpSpec.MAX_PARAMETERS));
+    }
+    return spec;
   }
 
   /** How gradients and deltas travel. */
@@ -302,7 +326,7 @@ public final class TrainSettings implements Validated {
     return onNan;
   }
 
-  /** Whether the master streams the batches to the workers ({@code --data-feed stream}) instead of preloading shards. */
+  /** Whether the master streams the batches ({@code --data-feed stream}) instead of preloading shards. */
   public boolean stream() {
     return "stream".equals(dataFeed);
   }

@@ -27,6 +27,7 @@ import ddl.tasks.data.TrainTest;
 import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.nn.ModelWeights;
 import ddl.tasks.train.feed.FeedOptions;
+import ddl.transport.TransportConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,7 +104,7 @@ public final class TrainingRun {
         history, resumedFrom, start);
     try (Cluster cluster = connect.get(); RunEvents events = RunEvents.open(s.runs(), record.id())) {
       try {
-        return setUpAndTrain(task, mode, s, cluster, events, record, checkpoints, data, spec, init, start, history,
+        return train(task, mode, s, cluster, events, record, checkpoints, data, spec, init, start, history,
             firstEpoch, observer);
       } catch (RuntimeException | Error e) {
         events.write("run_failed", Map.of("error", String.valueOf(e.getMessage())));
@@ -114,21 +115,17 @@ public final class TrainingRun {
     }
   }
 
-  /** Sets the workers up (with a data feed when the batches are streamed), trains, and stops the feed. */
-  private static TrainingResult setUpAndTrain(String task, Mode mode, TrainSettings s, Cluster cluster,
-      RunEvents events, RunRecord record, EpochCheckpoints checkpoints, TrainTest data, ModelSpec spec,
-      ModelWeights init, ModelState start, List<EpochStats> history, int firstEpoch, StepListener observer) {
-    ImageData images = s.data();
+  private static TrainingResult train(String task, Mode mode, TrainSettings s, Cluster cluster, RunEvents events,
+      RunRecord record, EpochCheckpoints checkpoints, TrainTest data, ModelSpec spec, ModelWeights init,
+      ModelState start, List<EpochStats> history, int firstEpoch, StepListener observer) {
     FeedOptions streamed = s.stream()
-        ? new FeedOptions(s.prefetch(), Math.max(1, s.averageEvery()), s.augment(), s.epochs(), images.imageShape())
+        ? new FeedOptions(s.prefetch(), Math.max(1, s.averageEvery()), s.augment(), s.epochs(), s.data().imageShape())
         : null;
-    ClusterReplicas replicas = ClusterReplicas.start(cluster, data, spec, s.batch(), s.seed(), start, s.momentum(),
-        s.gradDtype(), streamed);
-    try {
+    // Closing the replicas stops the data feed too, if there is one.
+    try (ClusterReplicas replicas = ClusterReplicas.start(cluster, data, spec, s.batch(), s.seed(), start,
+        s.momentum(), s.gradDtype(), streamed)) {
       return train(task, mode, s, cluster, events, record, checkpoints, data, spec, init, start, history, firstEpoch,
           observer, replicas);
-    } finally {
-      replicas.stopFeed();
     }
   }
 
@@ -145,9 +142,15 @@ public final class TrainingRun {
       f.put("message", line);
       f.put("live", live[0] == null ? null : live[0].liveCount());
       events.write("worker", f);
-    });
+    }, cluster.config().transport().heartbeatInterval());
     live[0] = workers;
     replicas.lostAtSetup().forEach((w, e) -> workers.lose(w, "the start (its data set was being sent)", e));
+    int[] joinable = replicas.joinable();
+    if (joinable.length > 0) {
+      System.out.printf(Locale.ROOT, "%d more worker%s may join at an epoch start when %s up: %s%n", joinable.length,
+          joinable.length == 1 ? "" : "s", joinable.length == 1 ? "it comes" : "they come",
+          String.join(", ", Arrays.stream(joinable).mapToObj(replicas::address).toList()));
+    }
     Trainer trainer = trainer(mode, s, replicas, workers, plan, start, pieceTimeout(cluster));
     events.write("run_started", startEvent(record, task, mode, s, spec, cluster, plan, firstEpoch, trainer));
     System.out.printf(Locale.ROOT, "%s: %s (%,d parameters) on %d workers (%s), %s: %d train / %d test rows "
@@ -234,10 +237,13 @@ public final class TrainingRun {
   /**
    * How long a ring member waits for a piece before it counts the ring as broken: well past the
    * heartbeat detection of a lost worker (the master cancels the waiting members as soon as it sees
-   * the loss), but bounded.
+   * the loss) and past a reconnection, but bounded.
    */
   private static Duration pieceTimeout(Cluster cluster) {
-    return Duration.ofMillis(Math.max(30_000, 6 * cluster.config().transport().heartbeatInterval().toMillis()));
+    TransportConfig t = cluster.config().transport();
+    Duration heartbeats = t.heartbeatInterval().multipliedBy(6);
+    Duration connects = t.connectTimeout().multipliedBy(3);
+    return heartbeats.compareTo(connects) > 0 ? heartbeats : connects;
   }
 
   /** Bytes the workers sent in total, from their own counters (ring traffic included). */
@@ -306,7 +312,7 @@ public final class TrainingRun {
   private static void fillRecord(RunRecord r, String task, Mode mode, TrainSettings s, ModelSpec spec, Cluster cluster,
       ClusterReplicas replicas, TrainingPlan plan, Trainer trainer, List<EpochStats> history, List<EpochStats> ran,
       long sent, long received, long workersSent) {
-    r.put("workers", cluster.size());
+    r.put("workers", trainer.workers().joinedCount());
     r.put("workers_live_at_end", trainer.workers().liveCount());
     r.put("worker_events", trainer.workers().events());
     r.put("worker_addresses", cluster.workers().stream().map(w -> w.address()).toList());

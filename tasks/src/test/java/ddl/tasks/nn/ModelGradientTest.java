@@ -77,6 +77,16 @@ class ModelGradientTest {
     }
 
     @Test
+    void aLayerDefinedOutsideDdlIsCheckedLikeTheBuiltInOnes() {
+        ModelSpec withSwish = new ModelSpec(new int[] {6}, java.util.List.of(new LayerSpec.Dense(5),
+                new ddl.tasks.owntask.SwishTask.Swish(), new LayerSpec.Dense(3)));
+        assertEquals(java.util.List.of("dense0.weight", "dense0.bias", "custom0.beta", "dense1.weight", "dense1.bias"),
+                java.util.List.of(withSwish.names()));
+        assertEquals("6:dense5-swish-dense3", withSwish.toString());
+        checkWholeModel(withSwish, ConvAlgorithm.TF_OPS, 9);
+    }
+
+    @Test
     void modelComputeGivesTheDoublePrecisionGradientsInFloat32() {
         for (ModelSpec spec : new ModelSpec[] {SMALL_CNN, SMALL_MLP}) {
             double[][] w = weights(spec, 9);

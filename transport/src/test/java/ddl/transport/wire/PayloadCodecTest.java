@@ -28,7 +28,7 @@ class PayloadCodecTest {
   private static TransportConfig config(long maxMessage, int compressThreshold) {
     TransportConfig d = TransportConfig.defaults();
     return new TransportConfig(maxMessage, 10, compressThreshold, 1, Duration.ofSeconds(1), Duration.ofSeconds(1),
-        Duration.ofSeconds(1), 1 << 20, d.runawayGrace(), d.sessionKeep());
+        Duration.ofSeconds(1), 1 << 20, d.runawayGrace(), d.sessionKeep(), d.shutdownGrace());
   }
 
   /** Encodes one frame, then decodes it through a frame decoder, as the wire would. */

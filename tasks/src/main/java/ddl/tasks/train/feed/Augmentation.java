@@ -97,7 +97,8 @@ public enum Augmentation {
     double fx = x - x0;
     double fy = y - y0;
     double top = (1 - fx) * pixel(image, width, height, x0, y0) + fx * pixel(image, width, height, x0 + 1, y0);
-    double bottom = (1 - fx) * pixel(image, width, height, x0, y0 + 1) + fx * pixel(image, width, height, x0 + 1, y0 + 1);
+    double bottom = (1 - fx) * pixel(image, width, height, x0, y0 + 1)
+        + fx * pixel(image, width, height, x0 + 1, y0 + 1);
     return (float) ((1 - fy) * top + fy * bottom);
   }
 

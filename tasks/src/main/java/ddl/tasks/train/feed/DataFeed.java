@@ -39,6 +39,11 @@ public final class DataFeed implements AutoCloseable {
     thread.execute(() -> feeds.get(worker).ensureAt(epoch, step));
   }
 
+  /** Worker {@code worker}'s batches come from {@code rows} from its next step on (the rows were shared out again). */
+  public void reshard(int worker, Dataset rows) {
+    thread.execute(() -> feeds.get(worker).reshard(rows));
+  }
+
   /** Stops worker {@code worker}'s feed (it is being set up again); its next step starts it anew. */
   public void stop(int worker) {
     thread.execute(() -> feeds.get(worker).stop());

@@ -3,6 +3,7 @@ package ddl.tasks.train.feed;
 import ddl.tasks.data.Dataset;
 import ddl.transport.TransportConfig;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * A run's choice to stream its batches ({@code --data-feed stream}) and how.
@@ -36,9 +37,12 @@ public record FeedOptions(int prefetch, int keep, Augmentation augmentation, int
     return new Dataset(new float[0], new int[0], 0, like.features(), like.classes());
   }
 
-  /** The feed of {@code shards}, once every worker's steps per epoch are known. */
-  public DataFeed feed(List<Dataset> shards, int batch, long seed, int stepsPerEpoch, TransportConfig transport,
-      BatchSink sink, java.util.function.BiConsumer<Integer, Throwable> stopped) {
+  /**
+   * The feed of {@code shards}; {@code stepsPerEpoch} tells the steps of an epoch (they change
+   * when the rows are shared out again).
+   */
+  public DataFeed feed(List<Dataset> shards, int batch, long seed, IntSupplier stepsPerEpoch,
+      TransportConfig transport, BatchSink sink, java.util.function.BiConsumer<Integer, Throwable> stopped) {
     FeedPlan plan = new FeedPlan(batch, seed, stepsPerEpoch, epochs, prefetch, augmentation, imageShape[1],
         imageShape[0], waitMillis(transport));
     return new DataFeed(shards, plan, sink, stopped);

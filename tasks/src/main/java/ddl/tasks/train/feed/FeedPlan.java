@@ -5,7 +5,7 @@ package ddl.tasks.train.feed;
  *
  * @param batch rows per batch
  * @param seed the run's seed (batch order and augmentation)
- * @param stepsPerEpoch the steps every worker takes in an epoch
+ * @param stepsPerEpoch the steps every worker takes in an epoch (asked when the feed enters an epoch)
  * @param epochs epochs of the whole run: the feed ends after the last
  * @param prefetch batches sent to a worker and not yet taken, at most
  * @param augmentation what is done to the images on the way
@@ -13,5 +13,5 @@ package ddl.tasks.train.feed;
  * @param imageHeight the images' height in pixels
  * @param waitMillis how long a worker holds a push's reply waiting for room
  */
-public record FeedPlan(int batch, long seed, int stepsPerEpoch, int epochs, int prefetch, Augmentation augmentation,
-    int imageWidth, int imageHeight, long waitMillis) {}
+public record FeedPlan(int batch, long seed, java.util.function.IntSupplier stepsPerEpoch, int epochs, int prefetch,
+    Augmentation augmentation, int imageWidth, int imageHeight, long waitMillis) {}

@@ -16,8 +16,11 @@ import java.util.function.BiConsumer;
  */
 final class WorkerFeed {
   private final int worker;
-  private final Dataset shard;
-  private final BatchPlan plan;
+  private Dataset shard;
+  /** The batches of {@link #shard}; null while the worker has no rows (it has not joined yet). */
+  private BatchPlan plan;
+  /** Steps of the epoch the feed is in. */
+  private int steps;
   private final FeedPlan feed;
   private final BatchSink sink;
   private final Executor executor;
@@ -34,24 +37,35 @@ final class WorkerFeed {
   WorkerFeed(int worker, Dataset shard, FeedPlan feed, BatchSink sink, Executor executor, LongAdder bytes,
       BiConsumer<Integer, Throwable> stopped) {
     this.worker = worker;
-    this.shard = shard;
-    this.plan = new BatchPlan(shard.rows(), feed.batch(), feed.seed(), worker);
     this.feed = feed;
+    reshard(shard);
     this.sink = sink;
     this.executor = executor;
     this.bytes = bytes;
     this.stopped = stopped;
   }
 
+  /**
+   * Streams batches of {@code rows} from now on (the master shared the training rows out again):
+   * stops the feed, which starts again, on the new rows, where the worker's next step asks (call on
+   * the executor).
+   */
+  void reshard(Dataset rows) {
+    stop();
+    shard = rows;
+    plan = rows.rows() >= feed.batch() ? new BatchPlan(rows.rows(), feed.batch(), feed.seed(), worker) : null;
+  }
+
   /** Starts the feed at batch {@code (epoch, step)} unless it is running (call on the executor). */
   void ensureAt(int epoch, int step) {
-    if (running) {
+    if (running || plan == null) {
       return;
     }
     generation++;
     running = true;
     this.epoch = epoch;
     this.step = step;
+    steps = feed.stepsPerEpoch().getAsInt();
     sent = 0;
     taken = 0;
     outstanding = 0;
@@ -75,19 +89,20 @@ final class WorkerFeed {
   }
 
   private void pump() {
-    while (running && epoch < feed.epochs() && sent < taken + feed.prefetch()) {
+    while (running && epoch < feed.epochs() && step < steps && sent < taken + feed.prefetch()) {
       Batch b = PreloadedBatches.copy(shard, plan.rows(epoch, step), epoch, step,
           new float[feed.batch() * shard.features()], new int[feed.batch()]);
       feed.augmentation().apply(b, feed.imageWidth(), feed.imageHeight(), feed.seed(), worker);
       sent++;
       bytes.add(b.bytes());
       send(b);
-      if (++step == feed.stepsPerEpoch()) {
+      if (++step == steps) {
         step = 0;
         epoch++;
+        steps = feed.stepsPerEpoch().getAsInt();
       }
     }
-    if (running && epoch < feed.epochs() && outstanding == 0) {
+    if (running && epoch < feed.epochs() && step < steps && outstanding == 0) {
       // Every credit is spent and no reply is due (the last one came before the worker had room):
       // ask to hear when it has.
       send(null);

@@ -51,7 +51,7 @@ class DataFeedTest {
   }
 
   private static FeedPlan plan(int stepsPerEpoch, int prefetch, Augmentation augmentation) {
-    return new FeedPlan(BATCH, SEED, stepsPerEpoch, EPOCHS, prefetch, augmentation, 28, 28, 2_000);
+    return new FeedPlan(BATCH, SEED, () -> stepsPerEpoch, EPOCHS, prefetch, augmentation, 28, 28, 2_000);
   }
 
   /** A sink that hands each push to worker {@code w}'s buffer on a thread of its own, as a worker's call would run. */
