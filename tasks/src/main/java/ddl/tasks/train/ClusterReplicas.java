@@ -172,14 +172,10 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
       if (!java.util.Arrays.equals(part, shares[w])) {
         shares[w] = null;
         Dataset rows = data.train().slice(part[0], part[1]);
-        if (feed != null) {
-          // The rows stay here: the worker's feed streams batches of its new part from its next step on.
-          feed.reshard(w, rows);
-          shares[w] = part;
-          sending.put(w, Future.succeededFuture());
-          continue;
-        }
-        sending.put(w, proxy(w).call(ReplicaCalls.SHARE_ROWS, rows).map(steps -> {
+        // Streamed, the rows stay here: the worker drops its buffered batches of its old part and its
+        // feed streams batches of the new part from its next step on.
+        Future<?> sent = feed != null ? feed.reshard(w, rows) : proxy(w).call(ReplicaCalls.SHARE_ROWS, rows);
+        sending.put(w, sent.map(steps -> {
           synchronized (this) {
             shares[w] = part;
           }

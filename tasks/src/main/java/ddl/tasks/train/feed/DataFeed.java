@@ -1,6 +1,8 @@
 package ddl.tasks.train.feed;
 
 import ddl.tasks.data.Dataset;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -39,9 +41,15 @@ public final class DataFeed implements AutoCloseable {
     thread.execute(() -> feeds.get(worker).ensureAt(epoch, step));
   }
 
-  /** Worker {@code worker}'s batches come from {@code rows} from its next step on (the rows were shared out again). */
-  public void reshard(int worker, Dataset rows) {
-    thread.execute(() -> feeds.get(worker).reshard(rows));
+  /**
+   * Worker {@code worker}'s batches come from {@code rows} from its next step on (the rows were
+   * shared out again); the future completes once the worker has dropped the batches of its old
+   * rows still in its buffer, and fails if the worker is lost.
+   */
+  public Future<Void> reshard(int worker, Dataset rows) {
+    Promise<Void> done = Promise.promise();
+    thread.execute(() -> feeds.get(worker).reshard(rows).onComplete(done));
+    return done.future();
   }
 
   /** Stops worker {@code worker}'s feed (it is being set up again); its next step starts it anew. */

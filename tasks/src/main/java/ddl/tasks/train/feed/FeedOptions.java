@@ -18,12 +18,13 @@ import java.util.function.IntSupplier;
 public record FeedOptions(int prefetch, int keep, Augmentation augmentation, int epochs, int[] imageShape) {
 
   /**
-   * How long a worker waits for a batch, and holds a push's reply waiting for room: six heartbeat
-   * intervals (twice the time a silent peer is dropped in), at least 30 s, and at most half the
-   * call deadline, so that a reply always comes before the call's own deadline.
+   * How long a worker waits for a batch, and holds a push's reply waiting for room: as long as a
+   * ring member waits for a piece (the larger of six heartbeat intervals and three connect
+   * timeouts, 30 s by default), and at most half the call deadline, so that a reply always comes
+   * before the call's own deadline.
    */
   public static long waitMillis(TransportConfig transport) {
-    long wait = Math.max(30_000, 6 * transport.heartbeatInterval().toMillis());
+    long wait = Math.max(6 * transport.heartbeatInterval().toMillis(), 3 * transport.connectTimeout().toMillis());
     return Math.min(wait, transport.callTimeout().dividedBy(2).toMillis());
   }
 

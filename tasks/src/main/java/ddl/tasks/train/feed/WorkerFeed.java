@@ -3,6 +3,7 @@ package ddl.tasks.train.feed;
 import ddl.tasks.data.Dataset;
 import ddl.tasks.train.BatchPlan;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
@@ -38,7 +39,7 @@ final class WorkerFeed {
       BiConsumer<Integer, Throwable> stopped) {
     this.worker = worker;
     this.feed = feed;
-    reshard(shard);
+    use(shard);
     this.sink = sink;
     this.executor = executor;
     this.bytes = bytes;
@@ -47,11 +48,17 @@ final class WorkerFeed {
 
   /**
    * Streams batches of {@code rows} from now on (the master shared the training rows out again):
-   * stops the feed, which starts again, on the new rows, where the worker's next step asks (call on
-   * the executor).
+   * stops the feed and empties the worker's buffer of batches of its old rows; the future says when
+   * the worker has done so. The feed starts again, on the new rows, where the worker's next step
+   * asks (call on the executor).
    */
-  void reshard(Dataset rows) {
+  Future<Void> reshard(Dataset rows) {
     stop();
+    use(rows);
+    return sink.push(worker, new Push(generation, null, 0)).mapEmpty();
+  }
+
+  private void use(Dataset rows) {
     shard = rows;
     plan = rows.rows() >= feed.batch() ? new BatchPlan(rows.rows(), feed.batch(), feed.seed(), worker) : null;
   }
