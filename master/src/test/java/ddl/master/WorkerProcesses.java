@@ -21,6 +21,7 @@ public final class WorkerProcesses implements AutoCloseable {
   private final Path config;
   private final java.util.function.IntFunction<List<String>> launcher;
   private java.util.function.IntFunction<List<String>> extraArgs = i -> List.of();
+  private List<String> jvmOptions = List.of();
 
   private WorkerProcesses(Path dir, Path config, java.util.function.IntFunction<List<String>> launcher) {
     this.dir = dir;
@@ -31,6 +32,19 @@ public final class WorkerProcesses implements AutoCloseable {
   /** Starts {@code count} workers on free loopback ports and waits until each listens. */
   public static WorkerProcesses start(int count, Path dir, String extraYaml) throws IOException, InterruptedException {
     return start(count, dir, extraYaml, i -> List.of());
+  }
+
+  /**
+   * Starts {@code count} workers on free loopback ports, each JVM with {@code jvmOptions} too (such
+   * as {@code -Xmx64m}, which overrides the default {@code -Xmx1g}), and waits until each listens.
+   */
+  public static WorkerProcesses start(int count, Path dir, String extraYaml, List<String> jvmOptions)
+      throws IOException, InterruptedException {
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      addresses.add("127.0.0.1:" + freePort());
+    }
+    return start(addresses, i -> List.of(), i -> List.of(), dir, extraYaml, count, jvmOptions);
   }
 
   /**
@@ -71,6 +85,12 @@ public final class WorkerProcesses implements AutoCloseable {
   private static WorkerProcesses start(List<String> addresses, java.util.function.IntFunction<List<String>> launcher,
       java.util.function.IntFunction<List<String>> args, Path dir, String extraYaml, int started)
       throws IOException, InterruptedException {
+    return start(addresses, launcher, args, dir, extraYaml, started, List.of());
+  }
+
+  private static WorkerProcesses start(List<String> addresses, java.util.function.IntFunction<List<String>> launcher,
+      java.util.function.IntFunction<List<String>> args, Path dir, String extraYaml, int started,
+      List<String> jvmOptions) throws IOException, InterruptedException {
     StringBuilder yaml = new StringBuilder("workers:\n");
     addresses.forEach(a -> yaml.append("  - ").append(a).append('\n'));
     yaml.append("secret: ").append(SECRET).append('\n').append(extraYaml);
@@ -78,6 +98,7 @@ public final class WorkerProcesses implements AutoCloseable {
     Files.writeString(config, yaml);
     WorkerProcesses workers = new WorkerProcesses(dir, config, launcher);
     workers.extraArgs = args;
+    workers.jvmOptions = List.copyOf(jvmOptions);
     for (int i = 0; i < started; i++) {
       workers.startOne(i);
     }
@@ -101,6 +122,7 @@ public final class WorkerProcesses implements AutoCloseable {
     String java = System.getProperty("ddl.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command = new ArrayList<>(launcher.apply(index));
     command.addAll(List.of(java, "-Xmx1g", "--enable-native-access=ALL-UNNAMED"));
+    command.addAll(jvmOptions);
     if (Runtime.version().feature() >= 24) {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }

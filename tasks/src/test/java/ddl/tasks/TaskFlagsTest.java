@@ -46,7 +46,7 @@ class TaskFlagsTest {
     List<String> common = List.of("--config", "--workers", "--help", "--version");
     List<String> training = List.of("--data", "--hidden", "--epochs", "--batch", "--lr", "--lr-schedule",
         "--warmup", "--momentum", "--seed", "--resume", "--models", "--runs", "--train-rows", "--test-rows",
-        "--no-progress");
+        "--no-progress", "--data-feed", "--augment", "--prefetch");
     String sync = help(TaskSyncSgd::run);
     String async = help(TaskAsyncSgd::run);
     for (String flag : concat(common, training)) {
@@ -92,6 +92,26 @@ class TaskFlagsTest {
     assertEquals(LearningRate.Shape.CONSTANT, s.schedule());
     assertEquals(-7, s.seed());
     assertTrue(s.resume() && !s.progress());
+    assertTrue(!s.stream() && s.augment() == ddl.tasks.train.feed.Augmentation.NONE);
+    assertEquals("preload", s.asText().get("data_feed"));
+  }
+
+  @Test
+  void dataFeedFlagsAreStrictAndAugmentationNeedsTheStream() {
+    TrainSettings s = new TrainSettings();
+    assertTrue(CommandLines.parse(s, new String[] {"--data-feed", "stream", "--augment", "shift-rotate", "--prefetch",
+        "8"}));
+    assertTrue(s.stream());
+    assertEquals(8, s.prefetch());
+    assertEquals("stream", s.asText().get("data_feed"));
+    assertEquals("shift-rotate", s.asText().get("augment"));
+    assertTrue(refused(TaskSyncSgd::run, "--data-feed", "streamed").contains("unknown data feed 'streamed'; use"
+        + " preload or stream"));
+    assertTrue(refused(TaskSyncSgd::run, "--data-feed", "stream", "--augment", "flip").contains("use none|shift-rotate"));
+    assertTrue(refused(TaskSyncSgd::run, "--data-feed", "stream", "--prefetch", "0").contains("--prefetch must be >= 1"));
+    assertTrue(refused(TaskAsyncSgd::run, "--augment", "shift-rotate").contains("--augment shift-rotate needs"
+        + " --data-feed stream"));
+    assertTrue(refused(TaskSyncSgd::run, "--prefetch", "2").contains("--prefetch needs --data-feed stream"));
   }
 
   @Test

@@ -11,6 +11,8 @@ import ddl.tasks.data.Dataset;
 import ddl.tasks.data.TrainTest;
 import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.nn.TopK;
+import ddl.tasks.train.feed.DataFeed;
+import ddl.tasks.train.feed.FeedOptions;
 import ddl.transport.CallOptions;
 import ddl.transport.WorkerAddress;
 import ddl.transport.WorkerUnavailableException;
@@ -28,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * RPC (gradients, means or deltas, never the weights). It keeps the setups, so that a lost worker
  * can be set up again when it comes back, and a lost worker's test slice can be sent to another
  * (once; that worker keeps it). Gradient replies are read into arrays lent per worker, reused
- * every step.
+ * every step. With {@code --data-feed stream} the training rows stay here and a {@link DataFeed}
+ * streams their batches: each step call first makes sure the worker's feed runs from that step on.
  *
  * <p>Besides the cluster's workers it has a place for each worker that may join later
  * ({@link Cluster#joinable()}, such as the pods of a StatefulSet that is scaled up); these start
@@ -36,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * over those live at the next epoch start, so every epoch covers the whole training set.
  */
 public final class ClusterReplicas implements Replicas, AutoCloseable {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(ClusterReplicas.class.getName());
   private final Cluster cluster;
   private final TrainTest data;
   private final List<WorkerAddress> addresses;
@@ -50,6 +55,8 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
   /** Which (evaluator, slice) pairs have had the slice's rows sent, as {@code evaluator * size + slice}. */
   private final Set<Integer> slicesSent = ConcurrentHashMap.newKeySet();
   private final Map<Integer, WorkerUnavailableException> lostAtSetup = new TreeMap<>();
+  /** The batches streamed to the workers ({@code --data-feed stream}), or null when they hold their rows. */
+  private DataFeed feed;
 
   private ClusterReplicas(Cluster cluster, TrainTest data, List<ReplicaSetup> setups, List<ReplicaInfo> infos,
       double setupSeconds) {
@@ -77,13 +84,27 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
    */
   public static ClusterReplicas start(Cluster cluster, TrainTest data, ModelSpec spec, int batch, long seed,
       ModelState start, float momentum, WireFormat format) {
+    return start(cluster, data, spec, batch, seed, start, momentum, format, null);
+  }
+
+  /**
+   * Like {@link #start(Cluster, TrainTest, ModelSpec, int, long, ModelState, float, WireFormat)},
+   * but with {@code streamed} (unless null) the training rows stay on the master and a
+   * {@link DataFeed} streams their batches to the workers.
+   */
+  public static ClusterReplicas start(Cluster cluster, TrainTest data, ModelSpec spec, int batch, long seed,
+      ModelState start, float momentum, WireFormat format, FeedOptions streamed) {
     int n = cluster.size();
     long begin = System.nanoTime();
     List<ReplicaSetup> setups = new ArrayList<>(n + cluster.joinable().size());
+    List<Dataset> shards = new ArrayList<>(n + cluster.joinable().size());
     for (int w = 0; w < n + cluster.joinable().size(); w++) {
       Dataset train = w < n ? data.train().shard(w, n) : data.train().slice(0, 0);
       Dataset test = w < n ? data.test().shard(w, n) : data.test().slice(0, 0);
-      setups.add(new ReplicaSetup(w, spec, train, test, batch, seed, start, momentum, format));
+      shards.add(train);
+      setups.add(streamed == null ? new ReplicaSetup(w, spec, train, test, batch, seed, start, momentum, format)
+          : new ReplicaSetup(w, spec, FeedOptions.noRows(train), test, batch, seed, start, momentum, format,
+              streamed.streaming(train, cluster.config().transport())));
     }
     List<Future<ReplicaInfo>> replies = new ArrayList<>(n);
     for (int w = 0; w < n; w++) {
@@ -101,7 +122,7 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
         ReplicaSetup s = setups.get(w);
         lost.put(w, e);
         infos.add(new ReplicaInfo(cluster.config().workers().get(w).toString(), "unknown (lost at setup)",
-            s.train().rows(), s.test().rows(), BatchPlan.stepsPerEpoch(s.train().rows(), batch)));
+            s.trainRows(), s.test().rows(), BatchPlan.stepsPerEpoch(s.trainRows(), batch)));
       } else if (reply.cause() instanceof RuntimeException e) {
         throw e;
       } else {
@@ -110,6 +131,11 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
     }
     ClusterReplicas replicas = new ClusterReplicas(cluster, data, setups, infos, (System.nanoTime() - begin) / 1e9);
     replicas.lostAtSetup.putAll(lost);
+    if (streamed != null) {
+      replicas.feed = streamed.feed(shards, batch, seed, replicas::stepsPerEpoch, cluster.config().transport(),
+          (w, push) -> replicas.proxy(w).call(ReplicaCalls.PUSH, push),
+          (w, e) -> LOG.info("data feed to worker " + replicas.address(w) + " stopped: " + e.getMessage()));
+    }
     return replicas;
   }
 
@@ -152,20 +178,36 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
     // Sent outside the lock: a large part waits for room in the connection's write queue, which the
     // event loop frees, and the event loop takes the lock to record a part that arrived.
     Map<Integer, Future<Void>> sending = new TreeMap<>();
-    changed.forEach((w, part) -> sending.put(w, proxy(w).call(ReplicaCalls.SHARE_ROWS,
-        data.train().slice(part[0], part[1])).map(steps -> {
-          synchronized (this) {
-            shares[w] = part;
-          }
-          return (Void) null;
-        })));
+    changed.forEach((w, part) -> {
+      Dataset rows = data.train().slice(part[0], part[1]);
+      // Streamed, the rows stay here: the worker drops its buffered batches of its old part and its
+      // feed streams batches of the new part from its next step on.
+      Future<?> sent = feed != null ? feed.reshard(w, rows) : proxy(w).call(ReplicaCalls.SHARE_ROWS, rows);
+      sending.put(w, sent.map(steps -> {
+        synchronized (this) {
+          shares[w] = part;
+        }
+        return (Void) null;
+      }));
+    });
     return sending;
   }
-
 
   /** The workers lost while their data was being sent, with why; the run starts without them. */
   public Map<Integer, WorkerUnavailableException> lostAtSetup() {
     return Map.copyOf(lostAtSetup);
+  }
+
+  /** The data feed, or null when the workers hold their training rows. */
+  public DataFeed feed() {
+    return feed;
+  }
+
+  /** Worker {@code worker} is about to take batch {@code (epoch, step)}: its feed must run from there. */
+  private void feedAt(int worker, int epoch, int step) {
+    if (feed != null) {
+      feed.at(worker, epoch, step);
+    }
   }
 
   /** What each worker reported after setup. */
@@ -199,11 +241,13 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
 
   @Override
   public Future<Steps.GradientReply> masterStep(int worker, Steps.MasterStep step) {
+    feedAt(worker, step.epoch(), step.step());
     return lending(worker).call(ReplicaCalls.MASTER_STEP, step);
   }
 
   @Override
   public Future<Steps.StepStats> ringStep(int worker, Steps.RingStep step) {
+    feedAt(worker, step.epoch(), step.step());
     return proxy(worker).call(ReplicaCalls.RING_STEP, step);
   }
 
@@ -214,11 +258,15 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
 
   @Override
   public Future<Steps.GradientReply> asyncStep(int worker, Steps.AsyncStep step) {
+    feedAt(worker, step.epoch(), step.step());
     return lending(worker).call(ReplicaCalls.ASYNC_STEP, step);
   }
 
   @Override
   public Future<Steps.LocalResult> localSteps(int worker, Steps.LocalSteps steps) {
+    if (steps.learningRates().length > 0) {
+      feedAt(worker, steps.epoch(), steps.firstStep());
+    }
     return proxy(worker).call(ReplicaCalls.LOCAL_STEPS, steps);
   }
 
@@ -283,9 +331,12 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
       synchronized (this) {
         shares[worker] = null;
       }
+      if (feed != null) {
+        feed.stop(worker);
+      }
       ReplicaSetup s = setups.get(worker);
       ReplicaSetup withoutRows = new ReplicaSetup(s.worker(), s.spec(), s.train().slice(0, 0), s.test(), s.batch(),
-          s.seed(), s.start(), s.momentum(), s.format());
+          s.seed(), s.start(), s.momentum(), s.format(), s.streaming());
       return proxy.call(ReplicaCalls.SETUP, withoutRows);
     }).mapEmpty();
   }
@@ -327,9 +378,15 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
     }
   }
 
-  /** Closes the connections to workers that joined later (the cluster closes its own). */
+  /**
+   * Stops the data feed, if any, and closes the connections to workers that joined later (the
+   * cluster closes its own).
+   */
   @Override
   public void close() {
+    if (feed != null) {
+      feed.close();
+    }
     synchronized (joined) {
       for (ProxyWorker p : joined) {
         if (p != null) {

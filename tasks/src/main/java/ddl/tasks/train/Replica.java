@@ -9,6 +9,13 @@ import ddl.tasks.nn.BatchStats;
 import ddl.tasks.nn.EvalResult;
 import ddl.tasks.nn.ModelCompute;
 import ddl.tasks.nn.TopK;
+import ddl.tasks.train.feed.Batch;
+import ddl.tasks.train.feed.BatchSource;
+import ddl.tasks.train.feed.PreloadedBatches;
+import ddl.tasks.train.feed.Push;
+import ddl.tasks.train.feed.Credit;
+import ddl.tasks.train.feed.StreamedBatches;
+import ddl.tasks.train.feed.Streaming;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * One worker's part of data-parallel training, kept in its session: the data it was sent once,
+ * One worker's part of data-parallel training, kept in its session: its batches (from the shard it
+ * was sent once, or streamed by the master's feed, see {@link BatchSource}), its test slice,
  * the model's computation on the worker's device, and its {@link ReplicaModel} (its copy of the
  * weights and optimizer state, which the drivers' steps change). All computation runs on one
  * thread of its own, so the engine's per-thread buffers are reused and the compute object is
@@ -29,27 +37,26 @@ public final class Replica implements GradientSource, AutoCloseable {
   public static final String KEY = "ddl.train.replica";
 
   private final ReplicaSetup setup;
-  /** This worker's share of the training rows and the batches drawn from it; replaced at an epoch start. */
+  /**
+   * This worker's share of the training rows and where its batches come from; replaced at an epoch
+   * start when the master shares the rows out again (a streamed replica keeps its stream).
+   */
   private volatile Share share;
   private final ModelCompute compute;
   private final ExecutorService thread;
-  private final float[] batchImages;
-  private final int[] batchLabels;
   private final Map<Integer, Dataset> adopted = new ConcurrentHashMap<>();
   private final ReplicaModel model;
 
   /** Sets up the replica to compute on {@code device} ({@code cpu} or {@code gpu}). */
   public Replica(ReplicaSetup setup, String device) {
     this.setup = setup;
-    this.share = share(setup.train());
+    this.share = setup.streaming() != null && setup.batch() > 0 ? streamed(setup.streaming()) : share(setup.train());
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "replica-compute");
       t.setDaemon(true);
       return t;
     });
     this.compute = onThread(() -> new ModelCompute(setup.spec(), device));
-    this.batchImages = new float[Math.max(0, setup.batch()) * setup.train().features()];
-    this.batchLabels = new int[Math.max(0, setup.batch())];
     this.model = new ReplicaModel(this, setup.start(), setup.momentum(), setup.format());
   }
 
@@ -61,8 +68,7 @@ public final class Replica implements GradientSource, AutoCloseable {
   /** What the master learns about this replica. */
   public ReplicaInfo info(String address) {
     Share s = share;
-    return new ReplicaInfo(address, compute.device(), s.rows().rows(), setup.test().rows(),
-        s.plan() == null ? 0 : s.plan().stepsPerEpoch());
+    return new ReplicaInfo(address, compute.device(), s.rows(), setup.test().rows(), s.stepsPerEpoch());
   }
 
   /**
@@ -70,20 +76,30 @@ public final class Replica implements GradientSource, AutoCloseable {
    * at an epoch start when workers were lost or joined); returns the steps per epoch they give.
    */
   public int shareRows(Dataset rows) {
+    if (share.batches() instanceof StreamedBatches) {
+      throw new IllegalStateException("this replica's batches are streamed (--data-feed stream); the master's feed"
+          + " sends its new share's batches, not its rows");
+    }
     Share s = share(rows);
     share = s;
-    return s.plan() == null ? 0 : s.plan().stepsPerEpoch();
+    return s.stepsPerEpoch();
   }
 
   private Share share(Dataset rows) {
-    BatchPlan plan = setup.batch() > 0 && rows.rows() > 0
-        ? new BatchPlan(rows.rows(), setup.batch(), setup.seed(), setup.worker())
-        : null;
-    return new Share(rows, plan);
+    if (setup.batch() <= 0 || rows.rows() == 0) {
+      return new Share(rows.rows(), 0, null);
+    }
+    BatchPlan plan = new BatchPlan(rows.rows(), setup.batch(), setup.seed(), setup.worker());
+    return new Share(rows.rows(), plan.stepsPerEpoch(), new PreloadedBatches(rows, plan, setup.batch()));
   }
 
-  /** Training rows and the batches drawn from them. */
-  private record Share(Dataset rows, BatchPlan plan) {}
+  private Share streamed(Streaming streaming) {
+    return new Share(streaming.shardRows(), BatchPlan.stepsPerEpoch(streaming.shardRows(), setup.batch()),
+        streaming.buffer());
+  }
+
+  /** How many training rows the replica trains on, its steps per epoch, and where its batches come from (or null). */
+  private record Share(int rows, int stepsPerEpoch, BatchSource batches) {}
 
   /**
    * The gradient of this worker's batch {@code step} of {@code epoch}: each tensor goes to
@@ -93,22 +109,16 @@ public final class Replica implements GradientSource, AutoCloseable {
   @Override
   public Gradient gradient(float[][] weights, int epoch, int step, TensorReady ready) {
     Share s = share;
-    if (s.plan() == null) {
+    if (s.batches() == null) {
       throw new IllegalStateException(setup.batch() > 0
           ? "this replica holds no training rows yet; the master shares them out at an epoch start"
           : "this replica was set up for evaluation only (batch 0); it cannot train");
     }
     return onThread(() -> {
       long start = System.nanoTime();
-      Dataset train = s.rows();
-      int features = train.features();
-      int[] rows = s.plan().rows(epoch, step);
-      for (int i = 0; i < rows.length; i++) {
-        System.arraycopy(train.images(), rows[i] * features, batchImages, i * features, features);
-        batchLabels[i] = train.labels()[rows[i]];
-      }
+      Batch batch = s.batches().batch(epoch, step);
       float[][] values = new float[weights.length][];
-      BatchStats stats = compute.gradient(weights, batchImages, batchLabels, rows.length,
+      BatchStats stats = compute.gradient(weights, batch.images(), batch.labels(), batch.rows(),
           ModelCompute.stepSeed(setup.seed(), epoch, step, setup.worker()), (index, gradient) -> {
             values[index] = gradient;
             ready.ready(index, gradient);
@@ -136,6 +146,15 @@ public final class Replica implements GradientSource, AutoCloseable {
       EvalResult r = compute.evaluate(weights, test.images(), test.labels(), test.rows());
       return new Evaluation(r.lossSum(), r.correct(), r.count(), System.nanoTime() - start);
     });
+  }
+
+  /** Takes a batch the master's feed streamed (see {@link StreamedBatches#push}). */
+  public Credit push(Push push) throws InterruptedException {
+    if (!(share.batches() instanceof StreamedBatches stream)) {
+      throw new IllegalStateException("this replica was set up with its training shard (--data-feed preload);"
+          + " it takes no streamed batches");
+    }
+    return stream.push(push);
   }
 
   /** Keeps a lost worker's test slice, to evaluate it from now on. */

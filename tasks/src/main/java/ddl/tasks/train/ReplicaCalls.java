@@ -7,6 +7,8 @@ import ddl.master.train.ring.PeersExchange;
 import ddl.master.train.ring.RingAllReduce;
 import ddl.tasks.data.Dataset;
 import ddl.tasks.nn.TopK;
+import ddl.tasks.train.feed.Credit;
+import ddl.tasks.train.feed.Push;
 import ddl.transport.RemoteCall;
 import ddl.transport.RemoteFunction;
 import ddl.transport.WorkerContext;
@@ -34,6 +36,8 @@ final class ReplicaCalls {
   };
 
   static final RemoteFunction<Dataset, Integer> SHARE_ROWS = (ctx, rows) -> replica(ctx).shareRows(rows);
+
+  static final RemoteFunction<Push, Credit> PUSH = (ctx, p) -> replica(ctx).push(p);
 
   static final RemoteFunction<Steps.MasterStep, Steps.GradientReply> MASTER_STEP =
       (ctx, s) -> replica(ctx).model().masterStep(s);

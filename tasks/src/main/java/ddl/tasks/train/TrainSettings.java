@@ -7,6 +7,7 @@ import ddl.tasks.data.FashionMnist;
 import ddl.tasks.data.ImageData;
 import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.nn.MlpSpec;
+import ddl.tasks.train.feed.Augmentation;
 import ddl.transport.cli.Range;
 import ddl.transport.cli.Validated;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ public final class TrainSettings implements Validated {
   public static final double DEFAULT_LR = 0.05;
   public static final double DEFAULT_MOMENTUM = 0.9;
   public static final double DEFAULT_WARMUP_EPOCHS = 0.5;
+  public static final int DEFAULT_PREFETCH = 4;
 
   @Option(names = "--data", paramLabel = "DATA", description = ImageData.HELP)
   private String data = "fashion-mnist";
@@ -95,6 +97,22 @@ public final class TrainSettings implements Validated {
           + " step's update (stopping after " + NonFiniteLoss.MOST_IN_A_ROW + " in a row; not with --average-every)"
           + " (default stop)")
   private NonFiniteLoss.Policy onNan = NonFiniteLoss.Policy.STOP;
+  @Option(names = "--data-feed", paramLabel = "preload|stream", converter = FeedConverter.class,
+      description = "preload: each worker receives its training shard once and keeps it; stream: the master streams"
+          + " each worker its batches, at most --prefetch ahead, so a worker's memory does not grow with the data set"
+          + " (default preload)")
+  private String dataFeed = "preload";
+  @Option(names = "--augment", paramLabel = Augmentation.NAMES, converter = AugmentationConverter.class,
+      defaultValue = "none",
+      description = "what the feed does to the images on the way (with --data-feed stream): none, or shift-rotate:"
+          + " random shifts of up to " + Augmentation.MAX_SHIFT + " pixels and rotations of up to "
+          + "10 degrees, drawn from --seed (default none)")
+  private Augmentation augment = Augmentation.NONE;
+  @Option(names = "--prefetch", paramLabel = "N",
+      description = "with --data-feed stream: batches streamed to a worker ahead of its steps, at most (default "
+          + DEFAULT_PREFETCH + ")")
+  @Range(min = 1, max = 1024)
+  private Integer prefetch;
   @Option(names = "--no-progress",
       description = "no progress bar (for logs)")
   private boolean noProgress;
@@ -114,9 +132,42 @@ public final class TrainSettings implements Validated {
     }
   }
 
+  /** Reads {@code preload} or {@code stream}. */
+  static final class FeedConverter implements picocli.CommandLine.ITypeConverter<String> {
+    @Override
+    public String convert(String text) {
+      return switch (text.strip().toLowerCase(Locale.ROOT)) {
+        case "preload" -> "preload";
+        case "stream" -> "stream";
+        default -> throw new picocli.CommandLine.TypeConversionException(
+            "unknown data feed '" + text + "'; use preload or stream");
+      };
+    }
+  }
+
+  /** Reads {@code none} or {@code shift-rotate}. */
+  static final class AugmentationConverter implements picocli.CommandLine.ITypeConverter<Augmentation> {
+    @Override
+    public Augmentation convert(String text) {
+      try {
+        return Augmentation.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   /** Checks what the ranges cannot: a data set and a model this machine can hold, before anything is allocated. */
   @Override
   public void validate() {
+    if (!stream() && augment != Augmentation.NONE) {
+      throw new IllegalArgumentException("--augment " + augment.text() + " needs --data-feed stream: the images are"
+          + " augmented on the master's feed, batch by batch, and a preloaded shard is never sent again");
+    }
+    if (!stream() && prefetch != null) {
+      throw new IllegalArgumentException(
+          "--prefetch needs --data-feed stream: preloaded workers hold their whole shard");
+    }
     ImageData images = data();
     try {
       MlpSpec.parse(FashionMnist.FEATURES, hidden, FashionMnist.CLASS_NAMES.size());
@@ -275,6 +326,21 @@ public final class TrainSettings implements Validated {
     return onNan;
   }
 
+  /** Whether the master streams the batches ({@code --data-feed stream}) instead of preloading shards. */
+  public boolean stream() {
+    return "stream".equals(dataFeed);
+  }
+
+  /** What the feed does to the images. */
+  public Augmentation augment() {
+    return augment;
+  }
+
+  /** Batches streamed to a worker ahead of its steps, at most. */
+  public int prefetch() {
+    return prefetch == null ? DEFAULT_PREFETCH : prefetch;
+  }
+
   /** Whether to draw a progress bar. */
   public boolean progress() {
     return !noProgress;
@@ -319,6 +385,9 @@ public final class TrainSettings implements Validated {
     m.put("average_every", Integer.toString(averageEvery));
     m.put("staleness", Integer.toString(staleness));
     m.put("on_nan", onNan.name().toLowerCase(Locale.ROOT));
+    m.put("data_feed", dataFeed);
+    m.put("augment", augment.text());
+    m.put("prefetch", stream() ? Integer.toString(prefetch()) : "0");
     return m;
   }
 }

@@ -26,6 +26,7 @@ import ddl.tasks.data.ImageData;
 import ddl.tasks.data.TrainTest;
 import ddl.tasks.nn.ModelSpec;
 import ddl.tasks.nn.ModelWeights;
+import ddl.tasks.train.feed.FeedOptions;
 import ddl.transport.TransportConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,8 +118,12 @@ public final class TrainingRun {
   private static TrainingResult train(String task, Mode mode, TrainSettings s, Cluster cluster, RunEvents events,
       RunRecord record, EpochCheckpoints checkpoints, TrainTest data, ModelSpec spec, ModelWeights init,
       ModelState start, List<EpochStats> history, int firstEpoch, StepListener observer) {
+    FeedOptions streamed = s.stream()
+        ? new FeedOptions(s.prefetch(), Math.max(1, s.averageEvery()), s.augment(), s.epochs(), s.data().imageShape())
+        : null;
+    // Closing the replicas stops the data feed too, if there is one.
     try (ClusterReplicas replicas = ClusterReplicas.start(cluster, data, spec, s.batch(), s.seed(), start,
-        s.momentum(), s.gradDtype())) {
+        s.momentum(), s.gradDtype(), streamed)) {
       return train(task, mode, s, cluster, events, record, checkpoints, data, spec, init, start, history, firstEpoch,
           observer, replicas);
     }
@@ -149,8 +154,9 @@ public final class TrainingRun {
     Trainer trainer = trainer(mode, s, replicas, workers, plan, start, pieceTimeout(cluster));
     events.write("run_started", startEvent(record, task, mode, s, spec, cluster, plan, firstEpoch, trainer));
     System.out.printf(Locale.ROOT, "%s: %s (%,d parameters) on %d workers (%s), %s: %d train / %d test rows "
-            + "sent in %.1f s%n", task, spec, init.parameterCount(), cluster.size(), devices(replicas), images.name(),
-        data.train().rows(), data.test().rows(), replicas.setupSeconds());
+            + "%s in %.1f s%n", task, spec, init.parameterCount(), cluster.size(), devices(replicas), images.name(),
+        data.train().rows(), data.test().rows(), s.stream() ? "(train rows streamed, test rows sent)" : "sent",
+        replicas.setupSeconds());
     System.out.printf(Locale.ROOT, "%s; batch %d per worker, %d steps per epoch, lr %s, momentum %.2f%n",
         trainer.describe(), s.batch(), plan.stepsPerEpoch(), plan.learningRate(), s.momentum());
 
@@ -349,6 +355,12 @@ public final class TrainingRun {
     r.put("communication_share", round(weighted(ran, EpochStats::communicationShare), 3));
     r.put("master_share", round(weighted(ran, EpochStats::masterShare), 3));
     r.put("wait_share", round(weighted(ran, EpochStats::waitShare), 3));
+    r.put("data_feed", s.stream() ? "stream" : "preload");
+    r.put("augment", s.augment().text());
+    if (replicas.feed() != null) {
+      r.put("prefetch", s.prefetch());
+      r.put("bytes_streamed", replicas.feed().bytesStreamed());
+    }
     r.put("bytes_sent", sent);
     r.put("bytes_received", received);
     long workerSteps = ran.stream().mapToLong(EpochStats::samples).sum() / Math.max(1, s.batch());

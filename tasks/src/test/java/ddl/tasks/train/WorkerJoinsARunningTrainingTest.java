@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,23 +24,26 @@ class WorkerJoinsARunningTrainingTest {
   @TempDir
   Path dir;
 
-  @Test
+  @ParameterizedTest(name = "--data-feed {0}")
+  @ValueSource(strings = {"preload", "stream"})
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
-  void aWorkerStartedDuringEpochOneTrainsFromEpochTwo() throws Exception {
+  void aWorkerStartedDuringEpochOneTrainsFromEpochTwo(String feed) throws Exception {
     assumeTrue(LossRuns.datasetInstalled(), LossRuns.datasetMissing());
     // A write queue smaller than a worker's new part of the rows (2,000 rows, 6.3 MB): sending the
     // parts must not hold a lock the event loop needs to free room (it once did, and hung).
     try (WorkerProcesses workers = WorkerProcesses.startFirst(2, 3, dir,
         "transport: {heartbeat_seconds: 2, write_queue_max_bytes: 1048576}\n")) {
       String third = workers.config().workers().get(2).toString();
-      String[] args = LossRuns.args(workers.configFile(), dir);
+      // Streamed, the rows stay on the master: each worker's feed starts again on its new part.
+      String[] args = LossRuns.args(workers.configFile(), dir, "--data-feed", feed);
       TrainingResult r = LossRuns.run(TaskSyncSgd.NAME, TrainingRun.Mode.SYNC, args,
           LossRuns.once(0, step -> step == 5, () -> {
             workers.restart(2);
             Thread.sleep(2_000); // past the first try's back-off (one heartbeat)
           }));
 
-      System.out.printf(Locale.ROOT, "sync SGD, third worker started in epoch 1: test accuracy %s, events %s%n",
+      System.out.printf(Locale.ROOT, "sync SGD (" + feed + "), third worker started in epoch 1: test accuracy %s,"
+          + " events %s%n",
           r.history().stream().map(e -> String.format(Locale.ROOT, "%.4f", e.testAccuracy())).toList(),
           r.workerEvents());
       List<String> events = r.workerEvents();
