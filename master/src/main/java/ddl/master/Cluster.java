@@ -78,8 +78,8 @@ public final class Cluster implements AutoCloseable {
         } else if (f.cause() instanceof AuthenticationException) {
           refused.add(f.cause().getMessage());
         } else {
-          LOG.info("skipping " + config.workers().get(i) + ": " + f.cause().getMessage() + " (pass --workers N to"
-              + " use only the first N)");
+          LOG.info("skipping " + config.workers().get(i) + ": " + f.cause().getMessage() + " (a training run takes"
+              + " it at an epoch start once it answers; pass --workers N to use only the first N)");
         }
       }
       if (!refused.isEmpty() || reachable.isEmpty()) {
