@@ -15,7 +15,7 @@ public final class PeersExchange implements Exchange {
   private final String next;
 
   /** Tries to reach the next member this many times before the ring counts as broken. */
-  static final int CONNECT_TRIES = 3;
+  static final int CONNECT_TRIES = 5;
 
   /**
    * Opens this worker's mailbox and connects to the next member, trying {@value #CONNECT_TRIES}
