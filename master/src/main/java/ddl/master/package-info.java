@@ -4,7 +4,7 @@
  * and {@link ddl.master.MapFailedException}, with the function types, {@code CallOptions},
  * {@code CallFuture}, {@code WorkerContext} and the exceptions of package {@code ddl.transport}.
  * Packages named {@code internal} and {@code ddl.transport.wire} are not API: they change without
- * notice. ({@code ddl.master.train} holds the training drivers the task mains use.)
+ * notice. (Training is a library of the tasks module, package {@code ddl.train}; it uses this API.)
  *
  * <h2>Threads</h2>
  *

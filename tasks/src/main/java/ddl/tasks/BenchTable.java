@@ -1,5 +1,6 @@
 package ddl.tasks;
 
+import ddl.train.RunRecord;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -2,9 +2,9 @@ package ddl.tasks;
 
 import com.google.gson.JsonParser;
 import ddl.master.Cluster;
-import ddl.master.train.EpochStats;
-import ddl.tasks.train.TaskSyncSgd;
-import ddl.tasks.train.TrainingResult;
+import ddl.train.RunRecord;
+import ddl.train.TrainingResult;
+import ddl.train.driver.EpochStats;
 import ddl.transport.cli.Range;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,13 +1,12 @@
 package ddl.tasks;
 
-import ddl.master.train.Checkpoint;
-import ddl.master.train.CheckpointFiles;
-import ddl.master.train.EpochStats;
-import ddl.tasks.data.ImageData;
-import ddl.tasks.export.ModelExport;
-import ddl.tasks.nn.MlpSpec;
-import ddl.tasks.nn.ModelSpec;
-import ddl.tasks.nn.ModelWeights;
+import ddl.train.checkpoint.Checkpoint;
+import ddl.train.checkpoint.CheckpointFiles;
+import ddl.train.checkpoint.SavedModel;
+import ddl.train.data.ImageData;
+import ddl.train.driver.EpochStats;
+import ddl.train.export.ModelExport;
+import ddl.train.nn.ModelSpec;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -70,12 +69,9 @@ public final class TaskExport {
     if (!format.equals("npz")) {
       throw new IllegalArgumentException("--format " + format + " is not supported; use --format npz");
     }
-    Path models = o.models;
-    Path file = o.checkpoint != null ? o.checkpoint
-        : CheckpointFiles.newest(models).orElseThrow(() -> new IllegalArgumentException("no checkpoint in "
-            + models.toAbsolutePath() + "; train one first (scripts/task sync-sgd) or pass --checkpoint FILE"));
+    Path file = CheckpointFiles.givenOrNewest(o.checkpoint, o.models);
     Checkpoint c = CheckpointFiles.load(file);
-    ModelSpec spec = modelOf(c, o.model, file);
+    ModelSpec spec = SavedModel.of(c, o.model, file);
     Path out = o.out != null ? o.out : ModelExport.sibling(file, ".npz");
 
     Map<String, Object> about = new LinkedHashMap<>();
@@ -96,38 +92,5 @@ public final class TaskExport {
     System.out.printf(Locale.ROOT, "exported %s (%s, %,d parameters) to %s and %s%n", file, spec,
         spec.parameterCount(), written.npz(), written.json());
     return written;
-  }
-
-  /** The checkpoint's model: its setting, else {@code --model}, else an MLP read off its tensors. */
-  public static ModelSpec modelOf(Checkpoint c, String flag, Path file) {
-    String stored = c.setting(ModelSpec.SETTING, null);
-    ModelSpec spec;
-    if (flag != null) {
-      int[][] shapes = c.shapes();
-      int classes = shapes[shapes.length - 1][0];
-      spec = ModelSpec.parse(flag, new int[] {28, 28, 1}, classes);
-    } else if (stored != null) {
-      try {
-        spec = ModelSpec.parse(stored);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("checkpoint " + file + " holds model " + stored + ", with a layer DDL"
-            + " cannot read from text (one a task defines itself, a LayerSpec.Custom); this command knows DDL's own"
-            + " layers only", e);
-      }
-    } else {
-      try {
-        spec = MlpSpec.of(new ModelWeights(c.names(), c.shapes(), c.weights())).toModelSpec();
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("checkpoint " + file + " does not name its model (setting "
-            + ModelSpec.SETTING + ") and is not an MLP; pass --model SPEC", e);
-      }
-    }
-    try {
-      spec.requireLayout(c.names(), c.shapes());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("checkpoint " + file + " does not hold model " + spec + ": "
-          + e.getMessage(), e);
-    }
-    return spec;
   }
 }

@@ -19,9 +19,9 @@ public final class TaskMain {
   static {
     add("ping", TaskPing::run, "round-trip latency, pipelined calls/s, bulk GB/s against one worker");
     add("remote-code", TaskRemoteCode::run, "ship a class only the master has, run it everywhere, show a remote error");
-    add("sync-sgd", ddl.tasks.train.TaskSyncSgd::run, "train a model (--model mlp|cnn) on Fashion-MNIST or MNIST with sync SGD (or --average-every K)");
-    add("async-sgd", ddl.tasks.train.TaskAsyncSgd::run, "train a model with a parameter server (--staleness S)");
-    add("evaluate", ddl.tasks.train.TaskEvaluate::run, "test accuracy and top-k predictions of a checkpoint");
+    add("sync-sgd", ddl.tasks.TaskSyncSgd::run, "train a model (--model mlp|cnn) on Fashion-MNIST or MNIST with sync SGD (or --average-every K)");
+    add("async-sgd", ddl.tasks.TaskAsyncSgd::run, "train a model with a parameter server (--staleness S)");
+    add("evaluate", ddl.tasks.TaskEvaluate::run, "test accuracy and top-k predictions of a checkpoint");
     add("bench", TaskBench::run, "one table of transport and sync SGD figures, medians of --reps runs (scripts/bench)");
     add("examples", ddl.tasks.examples.TaskExamples::run, "every kind of call against the workers, printing what each returned");
     add("export", TaskExport::run, "write a checkpoint as a NumPy .npz plus a JSON of its architecture");

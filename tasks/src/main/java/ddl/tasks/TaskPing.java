@@ -2,6 +2,7 @@ package ddl.tasks;
 
 import ddl.master.Cluster;
 import ddl.master.ProxyWorker;
+import ddl.train.RunRecord;
 import ddl.transport.RemoteFunction;
 import ddl.transport.cli.Range;
 import io.vertx.core.Future;

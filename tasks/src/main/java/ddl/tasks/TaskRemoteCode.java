@@ -2,6 +2,7 @@ package ddl.tasks;
 
 import ddl.master.Cluster;
 import ddl.tasks.remote.PrimeCounter;
+import ddl.train.RunRecord;
 import ddl.transport.RemoteException;
 import ddl.transport.cli.Range;
 import java.nio.file.Path;

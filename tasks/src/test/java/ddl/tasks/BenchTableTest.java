@@ -3,6 +3,7 @@ package ddl.tasks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ddl.train.RunRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

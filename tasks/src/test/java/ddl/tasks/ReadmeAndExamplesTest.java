@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ddl.tasks.examples.TaskExamples;
-import ddl.tasks.train.WorkerProcesses;
+import ddl.train.WorkerProcesses;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;

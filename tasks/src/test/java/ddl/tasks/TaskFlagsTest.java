@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ddl.master.train.LearningRate;
-import ddl.tasks.train.TaskAsyncSgd;
-import ddl.tasks.train.TaskEvaluate;
-import ddl.tasks.train.TaskSyncSgd;
-import ddl.tasks.train.TrainSettings;
+import ddl.train.TrainSettings;
+import ddl.train.driver.LearningRate;
 import ddl.transport.cli.CommandLines;
 import ddl.transport.cli.UsageException;
 import java.io.ByteArrayOutputStream;
@@ -92,7 +89,7 @@ class TaskFlagsTest {
     assertEquals(LearningRate.Shape.CONSTANT, s.schedule());
     assertEquals(-7, s.seed());
     assertTrue(s.resume() && !s.progress());
-    assertTrue(!s.stream() && s.augment() == ddl.tasks.train.feed.Augmentation.NONE);
+    assertTrue(!s.stream() && s.augment() == ddl.train.feed.Augmentation.NONE);
     assertEquals("preload", s.asText().get("data_feed"));
   }
 

@@ -1,6 +1,6 @@
 package ddl.tasks.scaling;
 
-import ddl.tasks.nn.ModelSpec;
+import ddl.train.nn.ModelSpec;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package ddl.tasks.scaling;
 
-import ddl.tasks.RunRecord;
-import ddl.tasks.nn.ModelBench;
-import ddl.tasks.nn.ModelSpec;
+import ddl.train.RunRecord;
+import ddl.train.nn.ModelBench;
+import ddl.train.nn.ModelSpec;
 import ddl.transport.cli.CommandLines;
 import ddl.transport.cli.UsageException;
 import java.io.IOException;

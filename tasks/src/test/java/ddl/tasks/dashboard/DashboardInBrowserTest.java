@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ddl.master.WorkerProcesses;
 import ddl.master.dashboard.Dashboard;
-import ddl.tasks.train.TaskSyncSgd;
-import ddl.tasks.train.TrainingResult;
+import ddl.tasks.TaskSyncSgd;
+import ddl.train.TrainingResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ddl.master.WorkerProcesses;
-import ddl.master.train.Checkpoint;
-import ddl.master.train.CheckpointFiles;
-import ddl.tasks.data.FashionMnist;
-import ddl.tasks.train.TaskSyncSgd;
-import ddl.tasks.train.TrainingResult;
+import ddl.tasks.TaskSyncSgd;
+import ddl.train.TrainingResult;
+import ddl.train.checkpoint.Checkpoint;
+import ddl.train.checkpoint.CheckpointFiles;
+import ddl.train.data.FashionMnist;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +37,7 @@ class OwnTaskOnRealWorkersTest {
       assertTrue(r.finalTestAccuracy() > 0.7, "final test accuracy " + r.finalTestAccuracy());
       Checkpoint c = CheckpointFiles.load(r.checkpoint());
       assertTrue(List.of(c.names()).contains("custom0.beta"), List.of(c.names()).toString());
-      assertEquals("28x28x1:flatten-dense128-swish-dense64-swish-dense10", c.setting(ddl.tasks.nn.ModelSpec.SETTING, null));
+      assertEquals("28x28x1:flatten-dense128-swish-dense64-swish-dense10", c.setting(ddl.train.nn.ModelSpec.SETTING, null));
       float[] beta = c.weights()[List.of(c.names()).indexOf("custom0.beta")];
       double moved = 0;
       for (float b : beta) {

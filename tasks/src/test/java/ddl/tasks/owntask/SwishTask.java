@@ -1,11 +1,11 @@
 package ddl.tasks.owntask;
 
 import ai.djl.ndarray.NDArray;
-import ddl.tasks.nn.Layer;
-import ddl.tasks.nn.LayerSpec;
-import ddl.tasks.nn.ModelSpec;
-import ddl.tasks.nn.TfOp;
-import ddl.tasks.train.TaskSyncSgd;
+import ddl.tasks.TaskSyncSgd;
+import ddl.train.nn.Layer;
+import ddl.train.nn.LayerSpec;
+import ddl.train.nn.ModelSpec;
+import ddl.train.nn.TfOp;
 import java.util.List;
 
 /**

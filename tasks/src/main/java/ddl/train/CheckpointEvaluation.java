@@ -1,0 +1,53 @@
+package ddl.train;
+
+import ddl.master.Cluster;
+import ddl.train.checkpoint.Checkpoint;
+import ddl.train.data.Dataset;
+import ddl.train.data.TrainTest;
+import ddl.train.driver.Evaluation;
+import ddl.train.driver.LiveWorkers;
+import ddl.train.driver.ModelState;
+import ddl.train.driver.TestSetEvaluation;
+import ddl.train.driver.WireFormat;
+import ddl.train.nn.ModelSpec;
+import ddl.train.nn.TopK;
+
+/**
+ * A checkpoint's model measured on the workers: held-out loss and accuracy (each worker evaluates
+ * a slice of the test set), and the most probable classes of some test images.
+ */
+public final class CheckpointEvaluation {
+  private CheckpointEvaluation() {}
+
+  /**
+   * What an evaluation measured.
+   *
+   * @param test loss and accuracy over the whole test set
+   * @param top the top-k classes of the images asked for (null when none were)
+   * @param seconds how long the test set took
+   */
+  public record Outcome(Evaluation test, TopK top, double seconds) {}
+
+  /**
+   * Evaluates checkpoint {@code c}, holding model {@code spec}, on {@code cluster}'s workers over
+   * {@code test}, and predicts the top {@code k} classes of its images {@code from} to
+   * {@code from + show}.
+   */
+  public static Outcome run(Cluster cluster, Checkpoint c, ModelSpec spec, Dataset test, int from, int show, int k) {
+    if (k > test.classes() || (long) from + show > test.rows()) {
+      throw new IllegalArgumentException("need --top-k <= " + test.classes() + " and --from + --show <= "
+          + test.rows() + " test images");
+    }
+    Dataset noTraining = new Dataset(new float[0], new int[0], 0, test.features(), test.classes());
+    ClusterReplicas replicas = ClusterReplicas.start(cluster, new TrainTest(noTraining, test), spec, 0, 0,
+        new ModelState(c.weights(), c.velocity()), 0f, WireFormat.FP32);
+    long start = System.nanoTime();
+    LiveWorkers workers = new LiveWorkers(replicas, System.out::println,
+        cluster.config().transport().heartbeatInterval());
+    Evaluation eval = TestSetEvaluation.run(replicas, workers, "the evaluation");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    TopK top = show == 0 ? null
+        : replicas.predict(workers.live()[0], test.slice(from, from + show).images(), show, k).await();
+    return new Outcome(eval, top, seconds);
+  }
+}
