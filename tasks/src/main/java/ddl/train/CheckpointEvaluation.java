@@ -1,5 +1,6 @@
 package ddl.train;
 
+import ddl.train.replica.ClusterReplicas;
 import ddl.master.Cluster;
 import ddl.train.checkpoint.Checkpoint;
 import ddl.train.data.Dataset;

@@ -1,5 +1,7 @@
 package ddl.train;
 
+import ddl.train.replica.ClusterReplicas;
+import ddl.train.replica.ReplicaInfo;
 import ddl.master.Cluster;
 import ddl.train.checkpoint.Checkpoint;
 import ddl.train.checkpoint.CheckpointFiles;

@@ -6,9 +6,11 @@
  * <ul>
  *   <li>{@code ddl.train}: one run from its settings to its record. {@link ddl.train.TrainingRun}
  *       (the entry point), {@link ddl.train.TrainSettings} (the run's flags, a picocli mixin any
- *       task main can take), {@link ddl.train.ClusterReplicas} (the model replicas on a cluster's
- *       workers, with their data), progress on the console and in the event log, the run record
- *       and its plot.</li>
+ *       task main can take), {@link ddl.train.CheckpointEvaluation}, progress on the console and in
+ *       the event log, the run record and its plot.</li>
+ *   <li>{@code replica}: the model replicas on a cluster's workers
+ *       ({@link ddl.train.replica.ClusterReplicas} on the master, {@link ddl.train.replica.Replica}
+ *       shipped to each worker), their data and the calls between them.</li>
  *   <li>{@code driver}: how steps are combined. Sync SGD through the master or in a ring, the
  *       parameter server with a staleness bound, model averaging, the training loop, learning-rate
  *       plans, lost and joining workers. Drivers see replicas only through
@@ -22,8 +24,8 @@
  *   <li>{@code export}: a checkpoint as NumPy arrays.</li>
  * </ul>
  *
- * <p>Layers only refer downwards: {@code ddl.train} uses the rest; {@code checkpoint} uses
- * {@code driver} and {@code nn}; {@code feed} uses {@code data} and {@code nn}; {@code nn} and
- * {@code data} use neither drivers nor a cluster.
+ * <p>Layers only refer downwards: {@code ddl.train} uses the rest; {@code replica} uses drivers,
+ * feed, models and data; {@code checkpoint} uses {@code driver} and {@code nn}; {@code feed} uses
+ * {@code data} and {@code nn}; {@code nn} and {@code data} use neither drivers nor a cluster.
  */
 package ddl.train;

@@ -1,5 +1,7 @@
 package ddl.train;
 
+import ddl.train.replica.Replica;
+import ddl.train.replica.ReplicaSetup;
 import ddl.train.data.Dataset;
 import ddl.train.data.TrainTest;
 import ddl.train.driver.Evaluation;

@@ -45,7 +45,7 @@ class TrainingLibraryLayersTest {
         }
       }
     }
-    assertTrue(USES.keySet().containsAll(Set.of("ddl.train", "ddl.train.driver", "ddl.train.nn", "ddl.train.feed")),
+    assertTrue(USES.keySet().containsAll(Set.of("ddl.train", "ddl.train.driver", "ddl.train.replica", "ddl.train.nn", "ddl.train.feed")),
         "the library's packages were not found under " + library + ": " + USES.keySet());
   }
 
@@ -71,6 +71,12 @@ class TrainingLibraryLayersTest {
     // Drivers and the ring never hold a Cluster: a run hands them its replicas.
     assertEquals(Map.of(), offenders((pkg, used) -> Set.of("ddl.train.driver", "ddl.train.ring").contains(pkg)
         && !Set.of("ddl.train.driver", "ddl.train.ring", "ddl.transport").contains(used)));
+  }
+
+  @Test
+  void onlyTheRunAndTheReplicasHoldACluster() {
+    assertEquals(Map.of(), offenders((pkg, used) -> used.startsWith("ddl.master")
+        && !Set.of("ddl.train", "ddl.train.replica").contains(pkg)));
   }
 
   private static Map<String, Set<String>> offenders(java.util.function.Predicate<String> forbidden) {

@@ -1,4 +1,4 @@
-package ddl.train;
+package ddl.train.replica;
 
 /**
  * A worker's answer to its {@link ReplicaSetup}.

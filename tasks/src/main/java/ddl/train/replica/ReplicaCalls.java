@@ -1,4 +1,4 @@
-package ddl.train;
+package ddl.train.replica;
 
 import ddl.train.data.Dataset;
 import ddl.train.driver.Evaluation;

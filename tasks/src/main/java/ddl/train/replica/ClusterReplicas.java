@@ -1,4 +1,4 @@
-package ddl.train;
+package ddl.train.replica;
 
 import ddl.master.Cluster;
 import ddl.master.ProxyWorker;
