@@ -173,9 +173,11 @@ public final class TrainingRun {
 
     List<EpochStats> all = checkpoints.history();
     Path plot = TrainingPlot.save(all, task, s.runs().resolve(record.id() + ".png"));
+    // Workers that joined during the run are not the cluster's: their connections count apart.
     fillRecord(record, task, mode, s, spec, cluster, replicas, plan, trainer, all, ran,
-        cluster.bytesSent() - sentBefore, cluster.bytesReceived() - receivedBefore,
-        workerBytesSent(cluster) - workersSentBefore);
+        cluster.bytesSent() - sentBefore + replicas.joinersBytesSent(),
+        cluster.bytesReceived() - receivedBefore + replicas.joinersBytesReceived(),
+        workerBytesSent(cluster) - workersSentBefore + replicas.joinersOwnBytesSent());
     record.put("checkpoint", String.valueOf(checkpoints.last()));
     record.put("plot", plot.toString());
     Path file = record.write(s.runs());
@@ -317,7 +319,9 @@ public final class TrainingRun {
     r.put("workers", trainer.workers().joinedCount());
     r.put("workers_live_at_end", trainer.workers().liveCount());
     r.put("worker_events", trainer.workers().events());
-    r.put("worker_addresses", cluster.workers().stream().map(w -> w.address()).toList());
+    List<String> addresses = new ArrayList<>(cluster.workers().stream().map(w -> w.address()).toList());
+    addresses.addAll(replicas.joinedWorkers());
+    r.put("worker_addresses", addresses);
     r.put("devices", replicas.infos().stream().map(ReplicaInfo::device).toList());
     r.put("mode", modeName(mode, s));
     r.put("allreduce", mode == Mode.ASYNC ? "parameter server" : s.ring() ? "ring" : "master");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ddl.master.WorkerProcesses;
 import ddl.tasks.TaskSyncSgd;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +54,8 @@ class WorkerJoinsARunningTrainingTest {
       assertEquals(3L * 31 * 64, r.history().get(1).samples(), "epoch 2: three workers of 2,000 rows each");
       assertEquals(3L * 31 * 64, r.history().get(2).samples(), "epoch 3: three workers of 2,000 rows each");
       assertTrue(r.finalTestAccuracy() > 0.7, "final test accuracy " + r.finalTestAccuracy());
+      String record = Files.readString(r.record());
+      assertTrue(record.contains("\"" + third + "\""), "the run record lists the joiner among its workers: " + record);
     }
   }
 }

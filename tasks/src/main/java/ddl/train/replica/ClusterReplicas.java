@@ -51,6 +51,7 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
   private final ProxyWorker[] lending;
   /** Connections to the workers that joined later, by worker index (null below the cluster's size). */
   private final ProxyWorker[] joined;
+  private final JoinerTraffic traffic = new JoinerTraffic();
   /** The training rows each worker holds, as {@code [from, to)}, or null when it holds none (or is lost). */
   private final int[][] shares;
   /** Which (evaluator, slice) pairs have had the slice's rows sent, as {@code evaluator * size + slice}. */
@@ -318,10 +319,17 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
             joined[worker] = fresh;
           }
           if (old != null) {
+            traffic.closed(old);
             old.close();
           }
           return fresh;
-        });
+        }).compose(fresh -> fresh.stats()
+            .map(st -> st.bytesOut())
+            .otherwise(-1L)
+            .map(bytesOut -> {
+              traffic.joined(worker, bytesOut);
+              return fresh;
+            }));
     return connecting.compose(proxy -> {
       for (int slice = 0; slice < size(); slice++) {
         slicesSent.remove(worker * size() + slice);
@@ -394,6 +402,49 @@ public final class ClusterReplicas implements Replicas, AutoCloseable {
           p.close();
         }
       }
+    }
+  }
+
+  /** The workers that joined during the run (they are not in the cluster's list), in worker order. */
+  public List<String> joinedWorkers() {
+    return traffic.workers().stream().map(w -> addresses.get(w).toString()).toList();
+  }
+
+  /** Bytes the master sent to workers that joined during the run. */
+  public long joinersBytesSent() {
+    return traffic.sent(openJoiners());
+  }
+
+  /** Bytes the master received from workers that joined during the run. */
+  public long joinersBytesReceived() {
+    return traffic.received(openJoiners());
+  }
+
+  /**
+   * Bytes the workers that joined during the run sent (to the master and each other) since they
+   * joined, by their own counters; a joiner not connected now counts nothing.
+   */
+  public long joinersOwnBytesSent() {
+    long sum = 0;
+    for (int w : traffic.workers()) {
+      ProxyWorker p;
+      synchronized (joined) {
+        p = joined[w];
+      }
+      if (p != null && p.isConnected()) {
+        try {
+          sum += traffic.sentSinceJoin(w, p.stats().await().bytesOut());
+        } catch (RuntimeException e) {
+          // Gone since: its bytes are not counted.
+        }
+      }
+    }
+    return sum;
+  }
+
+  private List<ProxyWorker> openJoiners() {
+    synchronized (joined) {
+      return java.util.Arrays.stream(joined).filter(java.util.Objects::nonNull).toList();
     }
   }
 

@@ -1,0 +1,61 @@
+package ddl.train.replica;
+
+import ddl.master.ProxyWorker;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What the connections to workers that joined during a run carried, for the run record (the
+ * cluster counts only its own workers): the master's bytes both ways over every connection to a
+ * joiner, closed ones included, and each joiner's own sent-bytes counter when it first joined.
+ */
+final class JoinerTraffic {
+  private final Set<Integer> joined = new TreeSet<>();
+  private final Map<Integer, Long> bytesOutAtJoin = new TreeMap<>();
+  private long closedSent;
+  private long closedReceived;
+
+  /** Worker {@code worker} joined; its own counter of bytes sent stood at {@code bytesOut} (-1: unknown). */
+  synchronized void joined(int worker, long bytesOut) {
+    joined.add(worker);
+    if (bytesOut >= 0) {
+      bytesOutAtJoin.putIfAbsent(worker, bytesOut);
+    }
+  }
+
+  /** A connection to a joiner was replaced or closed: keeps what it carried. */
+  synchronized void closed(ProxyWorker connection) {
+    closedSent += connection.bytesSent();
+    closedReceived += connection.bytesReceived();
+  }
+
+  synchronized Set<Integer> workers() {
+    return Set.copyOf(joined);
+  }
+
+  /** The master's bytes to joiners: closed connections plus {@code open} ones. */
+  synchronized long sent(Iterable<ProxyWorker> open) {
+    long sum = closedSent;
+    for (ProxyWorker p : open) {
+      sum += p.bytesSent();
+    }
+    return sum;
+  }
+
+  /** The master's bytes from joiners: closed connections plus {@code open} ones. */
+  synchronized long received(Iterable<ProxyWorker> open) {
+    long sum = closedReceived;
+    for (ProxyWorker p : open) {
+      sum += p.bytesReceived();
+    }
+    return sum;
+  }
+
+  /** What joiner {@code worker} has sent since it joined, given its counter now (0 when not known). */
+  synchronized long sentSinceJoin(int worker, long bytesOutNow) {
+    Long then = bytesOutAtJoin.get(worker);
+    return then == null ? 0 : Math.max(0, bytesOutNow - then);
+  }
+}
