@@ -5,19 +5,20 @@ import java.util.Map;
 /**
  * Step time of synchronous SGD from a per-message latency α, a per-byte time β of the link, and the
  * compute time c (and the master's own averaging time m) measured per run. With S the bytes of one
- * gradient, N workers and the gradient's tensors t of s_t values of b bytes:
+ * gradient, N workers, and the ring's allreduces a of s_a values of b bytes each (its buckets, see
+ * {@link GradientLayout}):
  * <ul>
  *   <li>master: {@code T = c + m + 2α + 2·N·S·β}: the step request carries the mean down to every
  *       worker and the reply brings a gradient up, so the master's link carries 2·N copies a step;
- *   <li>ring: {@code T = c + m + 2α + max(0, R_early − w) + R_late}, where each tensor's allreduce
- *       {@code R_t = 2(N−1)·(α + ⌈s_t/N⌉·b·β)} (reduce-scatter and all-gather, one segment of the
- *       tensor per round); R_early sums the tensors backward hands out before the first layer's,
- *       which travel during the window w = φ·c between the first and the last gradient of backward;
- *       R_late sums the first layer's tensors, which can only travel after backward.
+ *   <li>ring: {@code T = c + m + 2α + max(0, R_early − w) + R_late}, where each allreduce costs
+ *       {@code R_a = 2(N−1)·(α + ⌈s_a/N⌉·b·β)} (reduce-scatter and all-gather, one segment per
+ *       round); R_early sums the allreduces that start while backward runs, which travel during the
+ *       window w = φ·c between the first and the last gradient of backward; R_late sums those that
+ *       can only start after backward.
  * </ul>
  * The {@code 2α} is the master's step request and its reply, which both kinds pay.
  *
- * @param layout the gradient's tensors
+ * @param layout the ring's allreduces of a step
  * @param windowShare φ, the share of compute time from the first gradient handed out to the last (a share,
  *     not a time, because CPU contention stretches backward and its window alike)
  * @param alpha α, seconds per message
@@ -38,8 +39,8 @@ public record CostModel(GradientLayout layout, double windowShare, double alpha,
 
   /**
    * The terms of one step of {@code allreduce} on {@code n} workers that compute for {@code compute}
-   * seconds while the master works {@code master} seconds; whether the early tensors' allreduce
-   * outlasts the overlap window is decided at {@code alpha} and {@code beta}.
+   * seconds while the master works {@code master} seconds; whether the early allreduces
+   * outlast the overlap window is decided at {@code alpha} and {@code beta}.
    */
   public static Terms terms(GradientLayout layout, double windowShare, Allreduce allreduce, int n, double compute,
       double master, double alpha, double beta) {
@@ -56,11 +57,11 @@ public record CostModel(GradientLayout layout, double windowShare, double alpha,
     return new Terms(fixed, 2 + late.messages(), late.bytes());
   }
 
-  /** Messages and bytes one ring member sends, in sequence, to allreduce these tensors among {@code n}. */
-  private static Terms ring(long[] tensors, int n, int bytesPerValue) {
+  /** Messages and bytes one ring member sends, in sequence, for these allreduces among {@code n}. */
+  private static Terms ring(long[] allreduces, int n, int bytesPerValue) {
     double messages = 0;
     double bytes = 0;
-    for (long values : tensors) {
+    for (long values : allreduces) {
       messages += 2.0 * (n - 1);
       bytes += 2.0 * (n - 1) * Math.ceilDiv(values, n) * bytesPerValue;
     }

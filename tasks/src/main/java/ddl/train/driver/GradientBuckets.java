@@ -11,9 +11,9 @@ import java.util.List;
  * DDP buckets gradients for the same reasons). A model smaller than one bucket is reduced in one
  * allreduce per step.
  */
-final class GradientBuckets {
+public final class GradientBuckets {
   /** Values per bucket (4 MiB as floats). */
-  static final int CAP = 1 << 20;
+  public static final int CAP = 1 << 20;
 
   private final List<float[]> tensors = new ArrayList<>();
   private long values;

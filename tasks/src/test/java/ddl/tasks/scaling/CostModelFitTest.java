@@ -12,13 +12,27 @@ import org.junit.jupiter.api.Test;
 
 /** The cost model's fit recovers α and β from step times made with known values. */
 class CostModelFitTest {
-  private static final GradientLayout MLP = GradientLayout.of(ModelSpec.parse("mlp", new int[] {28, 28, 1}, 10), 4);
+  private static final GradientLayout MLP = GradientLayout.perTensor(ModelSpec.parse("mlp", new int[] {28, 28, 1}, 10), 4);
 
   @Test
   void layoutOfTheMlpPutsTheFirstLayerLast() {
     assertArrayEquals(new long[] {784 * 256, 256}, MLP.late());
     assertArrayEquals(new long[] {256 * 128, 128, 128 * 10, 10}, MLP.early());
     assertEquals(235_146L * 4, MLP.bytes());
+  }
+
+  @Test
+  void bucketsGatherTensorsInBackwardOrderAsTheRingDoes() {
+    ModelSpec mlp = ModelSpec.parse("mlp", new int[] {28, 28, 1}, 10);
+    GradientLayout oneBucket = GradientLayout.bucketed(mlp, 4, ddl.train.driver.GradientBuckets.CAP);
+    assertArrayEquals(new long[0], oneBucket.early(), "the MLP is smaller than a bucket: one allreduce after backward");
+    assertArrayEquals(new long[] {235_146}, oneBucket.late());
+    // a bucket fills at the second layer's weights (10 + 1,280 + 128 + 32,768 values) and travels during backward
+    GradientLayout small = GradientLayout.bucketed(mlp, 2, 30_000);
+    assertArrayEquals(new long[] {34_186}, small.early());
+    assertArrayEquals(new long[] {256 + 200_704}, small.late());
+    assertEquals(235_146L * 2, small.bytes());
+    assertEquals(2, small.allreduces());
   }
 
   @Test

@@ -29,7 +29,8 @@ class ScalingReportTest {
 
   @Test
   void fitsRecordsMadeWithAKnownModel() throws Exception {
-    GradientLayout layout = GradientLayout.of(ModelSpec.parse(MODEL), 4);
+    // the ring's own layout: the MLP's gradient fits one bucket, one allreduce after backward
+    GradientLayout layout = GradientLayout.bucketed(ModelSpec.parse(MODEL), 4, ddl.train.driver.GradientBuckets.CAP);
     CostModel truth = new CostModel(layout, 0.2, 150e-6, Map.of("1gbit", 9.0e-9, "10gbit", 2.5e-9));
     StringBuilder points = new StringBuilder("# link\tworkers\tallreduce\trecord\n");
     for (String link : List.of("1gbit", "10gbit")) {
