@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 final class ConfigLoader {
   private static final Set<String> TOP_KEYS = Set.of("workers", "secret", "transport", "tls", "dashboard");
   private static final Set<String> TRANSPORT_KEYS = Set.of(
-      "max_message_bytes", "max_in_flight", "compress_threshold_bytes", "compression_level",
+      "max_message_bytes", "max_in_flight", "compress_threshold_bytes", "compression_level", "link_mbits",
       "call_timeout_seconds", "connect_timeout_seconds", "heartbeat_seconds", "write_queue_max_bytes",
       "runaway_grace_seconds", "session_keep_seconds", "shutdown_grace_seconds");
   /** Keys of earlier versions, with what replaced them. */
@@ -259,6 +259,7 @@ final class ConfigLoader {
         (int) number(map, "max_in_flight", d.maxInFlight(), 1, 1_000_000),
         (int) number(map, "compress_threshold_bytes", d.compressThresholdBytes(), 0, Integer.MAX_VALUE),
         (int) number(map, "compression_level", d.compressionLevel(), 1, 19),
+        (int) number(map, "link_mbits", d.linkMbits(), 1, 10_000_000),
         Duration.ofSeconds(number(map, "call_timeout_seconds", d.callTimeout().toSeconds(), 1, 7 * 24 * 3600)),
         Duration.ofSeconds(number(map, "connect_timeout_seconds", d.connectTimeout().toSeconds(), 1, 3600)),
         Duration.ofSeconds(number(map, "heartbeat_seconds", d.heartbeatInterval().toSeconds(), 1, 3600)),

@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param maxInFlight most calls in flight on one connection
  * @param compressThresholdBytes messages from this size on are compressed where it pays
  * @param compressionLevel zstd level
+ * @param linkMbits the links' bandwidth between master and workers, in Mbit/s: a large payload is
+ *     compressed only when the wire time it saves at this rate exceeds the CPU time zstd takes
  * @param callTimeout default deadline of a call
  * @param connectTimeout connect plus handshake
  * @param heartbeatInterval both ends send heartbeats; a peer silent for three intervals is dropped
@@ -25,6 +27,7 @@ public record TransportConfig(
     int maxInFlight,
     int compressThresholdBytes,
     int compressionLevel,
+    int linkMbits,
     Duration callTimeout,
     Duration connectTimeout,
     Duration heartbeatInterval,
@@ -40,6 +43,7 @@ public record TransportConfig(
         16384,
         8192,
         1,
+        10_000,
         Duration.ofMinutes(10),
         Duration.ofSeconds(10),
         Duration.ofSeconds(5),
@@ -51,14 +55,14 @@ public record TransportConfig(
 
   /** The same settings with another default call deadline. */
   public TransportConfig withCallTimeout(Duration timeout) {
-    return new TransportConfig(maxMessageBytes, maxInFlight, compressThresholdBytes, compressionLevel, timeout,
-        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, sessionKeep, shutdownGrace);
+    return new TransportConfig(maxMessageBytes, maxInFlight, compressThresholdBytes, compressionLevel, linkMbits,
+        timeout, connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, sessionKeep, shutdownGrace);
   }
 
   /** The same settings with another keep time for named sessions. */
   public TransportConfig withSessionKeep(Duration keep) {
-    return new TransportConfig(maxMessageBytes, maxInFlight, compressThresholdBytes, compressionLevel, callTimeout,
-        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, keep, shutdownGrace);
+    return new TransportConfig(maxMessageBytes, maxInFlight, compressThresholdBytes, compressionLevel, linkMbits,
+        callTimeout, connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, keep, shutdownGrace);
   }
 
   /**
@@ -69,9 +73,15 @@ public record TransportConfig(
     return shutdownGrace.plus(connectTimeout);
   }
 
+  /** The same settings for links of {@code mbits} Mbit/s. */
+  public TransportConfig withLinkMbits(int mbits) {
+    return new TransportConfig(maxMessageBytes, maxInFlight, compressThresholdBytes, compressionLevel, mbits,
+        callTimeout, connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, sessionKeep, shutdownGrace);
+  }
+
   /** The same settings without compression (a message is never compressed, whatever its size). */
   public TransportConfig withoutCompression() {
-    return new TransportConfig(maxMessageBytes, maxInFlight, Integer.MAX_VALUE, compressionLevel, callTimeout,
-        connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, sessionKeep, shutdownGrace);
+    return new TransportConfig(maxMessageBytes, maxInFlight, Integer.MAX_VALUE, compressionLevel, linkMbits,
+        callTimeout, connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, sessionKeep, shutdownGrace);
   }
 }

@@ -72,6 +72,8 @@ class ConfigLoaderTest {
     assertTrue(error("workers: [a:x]\nsecret: 0123456789abcdef\n").contains("'workers[0]'"));
     assertTrue(error("workers: [a:1]\nsecret: 0123456789abcdef\ntransport: {max_in_flight: 0}\n")
         .contains("'transport.max_in_flight'"));
+    assertTrue(error("workers: [a:1]\nsecret: 0123456789abcdef\ntransport: {link_mbits: 0}\n")
+        .contains("'transport.link_mbits'"));
     assertTrue(error("workers: [a:1]\nsecret: 0123456789abcdef\ntransport: {heartbeat: 5}\n")
         .contains("'transport.heartbeat'"));
     assertTrue(error("workers: [a:1]\nsecret: 0123456789abcdef\ntls: {enabled: true}\n").contains("'tls.certificate'"));

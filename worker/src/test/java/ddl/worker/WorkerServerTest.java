@@ -197,8 +197,8 @@ class WorkerServerTest {
     worker.close();
     TransportConfig d = TransportConfig.defaults();
     worker = new TestWorker(new TransportConfig(d.maxMessageBytes(), d.maxInFlight(), d.compressThresholdBytes(),
-        d.compressionLevel(), d.callTimeout(), Duration.ofSeconds(1), d.heartbeatInterval(), d.writeQueueMaxBytes(),
-        d.runawayGrace(), d.sessionKeep(), d.shutdownGrace()));
+        d.compressionLevel(), d.linkMbits(), d.callTimeout(), Duration.ofSeconds(1), d.heartbeatInterval(),
+        d.writeQueueMaxBytes(), d.runawayGrace(), d.sessionKeep(), d.shutdownGrace()));
     try (RawMaster silent = new RawMaster(worker.port())) {
       assertEquals(FrameKind.HELLO, silent.read().kind());
       assertTrue(silent.closedByPeer(5000), "a dialer silent past connect_timeout_seconds is closed");
@@ -334,8 +334,8 @@ class WorkerServerTest {
     worker.close();
     TransportConfig d = TransportConfig.defaults();
     worker = new TestWorker(new TransportConfig(d.maxMessageBytes(), d.maxInFlight(), d.compressThresholdBytes(),
-        d.compressionLevel(), d.callTimeout(), d.connectTimeout(), Duration.ofSeconds(1), d.writeQueueMaxBytes(),
-        d.runawayGrace(), d.sessionKeep(), d.shutdownGrace()));
+        d.compressionLevel(), d.linkMbits(), d.callTimeout(), d.connectTimeout(), Duration.ofSeconds(1),
+        d.writeQueueMaxBytes(), d.runawayGrace(), d.sessionKeep(), d.shutdownGrace()));
     try (RawMaster silent = RawMaster.authenticated(worker.port(), TestWorker.SECRET)) {
       assertTrue(silent.closedByPeer(8000), "a master that sends nothing is dropped after 3 heartbeat intervals");
     }
@@ -344,7 +344,7 @@ class WorkerServerTest {
   private static TransportConfig withLimits(int maxInFlight) {
     TransportConfig d = TransportConfig.defaults();
     return new TransportConfig(d.maxMessageBytes(), maxInFlight, d.compressThresholdBytes(), d.compressionLevel(),
-        d.callTimeout(), d.connectTimeout(), d.heartbeatInterval(), d.writeQueueMaxBytes(), d.runawayGrace(),
+        d.linkMbits(), d.callTimeout(), d.connectTimeout(), d.heartbeatInterval(), d.writeQueueMaxBytes(), d.runawayGrace(),
         d.sessionKeep(), d.shutdownGrace());
   }
 

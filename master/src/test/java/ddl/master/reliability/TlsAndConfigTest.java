@@ -61,7 +61,7 @@ class TlsAndConfigTest {
         ClusterConfig plain = workers.config();
         TransportConfig t = plain.transport();
         TransportConfig quick = new TransportConfig(t.maxMessageBytes(), t.maxInFlight(), t.compressThresholdBytes(),
-            t.compressionLevel(), t.callTimeout(), java.time.Duration.ofSeconds(2), t.heartbeatInterval(),
+            t.compressionLevel(), t.linkMbits(), t.callTimeout(), java.time.Duration.ofSeconds(2), t.heartbeatInterval(),
             t.writeQueueMaxBytes(), t.runawayGrace(), t.sessionKeep(), t.shutdownGrace());
         ClusterConfig withoutTls = new ClusterConfig(plain.source(), plain.workers(), plain.secret(), quick,
             TlsConfig.disabled());

@@ -9,81 +9,123 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * zstd for payloads, used only where it pays: a sample of the payload is compressed first and the
- * whole is compressed only if the sample shrank to at most {@value #WORTH_IT} of its size. At
- * zstd level 1 (about 0.5 GB/s to compress, 1.5 GB/s to expand on one core) that is roughly where
- * the saved bytes outweigh the CPU time on a 1 Gbit/s link; float tensors, which shrink by 5 to
- * 15 percent, fail the test in well under a millisecond instead of costing a full pass.
- * Compressed form: {@code int originalLength | zstd frame}.
+ * zstd for payloads, used only where it pays. A payload larger than a sample has the sample
+ * compressed first, timed: the whole is compressed only if the wire time the sample's saving would
+ * spare at the link's rate ({@code transport.link_mbits}) exceeds the time zstd took plus a third
+ * of it for the receiver to expand (zstd expands about three times as fast as it compresses at low
+ * levels). At level 1 on one core (0.3-0.5 GB/s for float tensors) that means float tensors, which
+ * shrink by 5 to 30 percent, travel raw on 10 Gbit/s links and compress on 1 Gbit/s ones, while
+ * highly redundant payloads (zeros, text), which zstd runs through far faster, compress on both.
+ * A payload no larger than the sample is compressed if it shrinks to {@value #WORTH_IT} of its
+ * size. Compressed form: {@code int originalLength | zstd frame}.
  */
 final class Compression {
   static final int SAMPLE_BYTES = 64 * 1024;
   static final double WORTH_IT = 0.7;
+  /** The receiver's expansion time as a share of the sender's compression time. */
+  private static final double EXPAND_SHARE = 1.0 / 3;
 
   /** Compression contexts kept for reuse: making one allocates and clears several hundred KiB. */
   private static final int MAX_IDLE_CONTEXTS = 4;
   private static final ConcurrentLinkedQueue<ZstdCompressCtx> IDLE = new ConcurrentLinkedQueue<>();
   private static final AtomicInteger IDLE_COUNT = new AtomicInteger();
 
+  static {
+    // Loads the native library and sizes a context's workspace once, so that the first payload's
+    // timed sample measures zstd and not that (milliseconds).
+    byte[] warm = new byte[SAMPLE_BYTES];
+    compress(new byte[(int) Zstd.compressBound(warm.length)], 0, warm, 0, warm.length, 1);
+  }
+
   private Compression() {}
 
   /** Compresses {@code src[off, off+len)} into {@code dst[dstOff..]}; the size, or -1 on error. */
   private static long compress(byte[] dst, int dstOff, byte[] src, int off, int len, int level) {
-    ZstdCompressCtx ctx = IDLE.poll();
-    if (ctx != null) {
-      IDLE_COUNT.decrementAndGet();
-    } else {
-      ctx = new ZstdCompressCtx();
+    ZstdCompressCtx ctx = takeContext();
+    try {
+      return compress(ctx, dst, dstOff, src, off, len, level);
+    } finally {
+      giveBack(ctx);
     }
+  }
+
+  private static long compress(ZstdCompressCtx ctx, byte[] dst, int dstOff, byte[] src, int off, int len, int level) {
     try {
       ctx.setLevel(level);
       return ctx.compressByteArray(dst, dstOff, dst.length - dstOff, src, off, len);
     } catch (ZstdException e) {
       return -1;
-    } finally {
-      if (IDLE_COUNT.incrementAndGet() <= MAX_IDLE_CONTEXTS) {
-        IDLE.add(ctx);
-      } else {
-        IDLE_COUNT.decrementAndGet();
-        ctx.close();
-      }
     }
   }
 
-  /** The compressed form of {@code src[off, off+len)}, or null if compressing does not pay. */
-  static byte[] compressIfWorthIt(byte[] src, int off, int len, int level) {
-    int sample = Math.min(len, SAMPLE_BYTES);
-    if (sample < len) {
-      byte[] probe = new byte[(int) Zstd.compressBound(sample)];
-      long probeSize = compress(probe, 0, src, off, sample, level);
-      if (probeSize < 0 || probeSize > sample * WORTH_IT) {
-        return null;
-      }
+  private static ZstdCompressCtx takeContext() {
+    ZstdCompressCtx ctx = IDLE.poll();
+    if (ctx != null) {
+      IDLE_COUNT.decrementAndGet();
+      return ctx;
+    }
+    return new ZstdCompressCtx();
+  }
+
+  private static void giveBack(ZstdCompressCtx ctx) {
+    if (IDLE_COUNT.incrementAndGet() <= MAX_IDLE_CONTEXTS) {
+      IDLE.add(ctx);
+    } else {
+      IDLE_COUNT.decrementAndGet();
+      ctx.close();
+    }
+  }
+
+  /**
+   * The compressed form of {@code src[off, off+len)}, or null if compressing does not pay on a link
+   * of {@code linkMbits}.
+   */
+  static byte[] compressIfWorthIt(byte[] src, int off, int len, int level, int linkMbits) {
+    boolean sampled = len > SAMPLE_BYTES;
+    if (sampled && !pays(src, off, SAMPLE_BYTES, level, linkMbits)) {
+      return null;
     }
     byte[] dst = new byte[4 + (int) Zstd.compressBound(len)];
     long size = compress(dst, 4, src, off, len, level);
-    if (size < 0 || size > len * WORTH_IT) {
+    if (size < 0 || size > len * (sampled ? 1.0 : WORTH_IT)) {
       return null;
     }
     writeInt(dst, 0, len);
     return java.util.Arrays.copyOf(dst, 4 + (int) size);
   }
 
-  /** Like {@link #compressIfWorthIt(byte[], int, int, int)} for bytes at {@code off} in {@code src}. */
-  static byte[] compressIfWorthIt(ByteBuf src, int off, int len, int level) {
+  /** Like {@link #compressIfWorthIt(byte[], int, int, int, int)} for bytes at {@code off} in {@code src}. */
+  static byte[] compressIfWorthIt(ByteBuf src, int off, int len, int level, int linkMbits) {
     if (src.hasArray()) {
-      return compressIfWorthIt(src.array(), src.arrayOffset() + off, len, level);
+      return compressIfWorthIt(src.array(), src.arrayOffset() + off, len, level, linkMbits);
     }
     byte[] copy = new byte[len];
     src.getBytes(off, copy);
-    return compressIfWorthIt(copy, 0, len, level);
+    return compressIfWorthIt(copy, 0, len, level, linkMbits);
   }
 
-  /** Whether a sample of a payload shrinks enough that compressing the whole would pay. */
-  static boolean sampleShrinks(byte[] sample, int level) {
-    byte[] probe = new byte[(int) Zstd.compressBound(sample.length)];
-    long probeSize = compress(probe, 0, sample, 0, sample.length, level);
-    return probeSize >= 0 && probeSize <= sample.length * WORTH_IT;
+  /** Whether compressing a payload like {@code sample} saves more wire time on a link of {@code linkMbits} than it costs. */
+  static boolean pays(byte[] sample, int level, int linkMbits) {
+    return pays(sample, 0, sample.length, level, linkMbits);
+  }
+
+  private static boolean pays(byte[] src, int off, int len, int level, int linkMbits) {
+    byte[] probe = new byte[(int) Zstd.compressBound(len)];
+    ZstdCompressCtx ctx = takeContext(); // outside the timing: the first one is made here
+    long size;
+    long nanos;
+    try {
+      long start = System.nanoTime();
+      size = compress(ctx, probe, 0, src, off, len, level);
+      nanos = System.nanoTime() - start;
+    } finally {
+      giveBack(ctx);
+    }
+    if (size < 0 || size >= len) {
+      return false;
+    }
+    double savedWireNanos = (len - size) * 8_000.0 / linkMbits;
+    return savedWireNanos > nanos * (1 + EXPAND_SHARE);
   }
 
   /** Decompresses a whole compressed payload held in {@code packed} (not released here). */

@@ -120,7 +120,8 @@ public final class PayloadCodec {
       return frame;
     }
     if (size >= config.compressThresholdBytes()) {
-      byte[] packed = Compression.compressIfWorthIt(bytes, PREFIX, size, config.compressionLevel());
+      byte[] packed = Compression.compressIfWorthIt(bytes, PREFIX, size, config.compressionLevel(),
+          config.linkMbits());
       if (packed != null) {
         ByteBuf frame = Unpooled.buffer(PREFIX + packed.length);
         frame.writerIndex(PREFIX);
@@ -134,11 +135,11 @@ public final class PayloadCodec {
     return frame;
   }
 
-  /** Whether the first bytes of the message shrink enough under zstd for compressing to pay. */
+  /** Whether compressing the first bytes of the message pays on the configured link. */
   private boolean sampleShrinks(MessageOutput out) {
     byte[] sample = new byte[(int) Math.min(out.size(PREFIX), Compression.SAMPLE_BYTES)];
     out.new Cursor(PREFIX).copyTo(Unpooled.wrappedBuffer(sample).clear(), sample.length);
-    return Compression.sampleShrinks(sample, config.compressionLevel());
+    return Compression.pays(sample, config.compressionLevel(), config.linkMbits());
   }
 
   /** Writes a large message: a frame with its size, then frames of its bytes as the socket drains. */
@@ -156,7 +157,8 @@ public final class PayloadCodec {
       byte flags = cursor.hasMore() ? Frame.FLAG_MORE : 0;
       ByteBuf frame = chunk;
       if (compress) {
-        byte[] packed = Compression.compressIfWorthIt(chunk, PREFIX, n, config.compressionLevel());
+        byte[] packed = Compression.compressIfWorthIt(chunk, PREFIX, n, config.compressionLevel(),
+            config.linkMbits());
         if (packed != null) {
           frame = Unpooled.buffer(PREFIX + packed.length);
           frame.writerIndex(PREFIX).writeBytes(packed);

@@ -21,7 +21,7 @@ import java.time.Duration;
  */
 class DecoderFuzzTest {
   /** Small limits, so that a lying size is refused quickly; the checks are the same at any size. */
-  private static final TransportConfig CONFIG = new TransportConfig(1 << 20, 64, 8192, 1, Duration.ofSeconds(2),
+  private static final TransportConfig CONFIG = new TransportConfig(1 << 20, 64, 8192, 1, 10_000, Duration.ofSeconds(2),
       Duration.ofSeconds(2), Duration.ofSeconds(1), 1 << 20, Duration.ofSeconds(60), Duration.ofSeconds(60),
       Duration.ofSeconds(30));
   private static final PayloadCodec CODEC = new PayloadCodec(CONFIG, DecoderFuzzTest.class.getClassLoader(),

@@ -37,7 +37,7 @@ class DialerHandshakeTest {
   private ClusterConfig config(int port) {
     TransportConfig t = TransportConfig.defaults();
     TransportConfig quick = new TransportConfig(t.maxMessageBytes(), t.maxInFlight(), t.compressThresholdBytes(),
-        t.compressionLevel(), t.callTimeout(), Duration.ofSeconds(1), t.heartbeatInterval(), t.writeQueueMaxBytes(),
+        t.compressionLevel(), t.linkMbits(), t.callTimeout(), Duration.ofSeconds(1), t.heartbeatInterval(), t.writeQueueMaxBytes(),
         t.runawayGrace(), t.sessionKeep(), t.shutdownGrace());
     return new ClusterConfig(Path.of("test.yml"), List.of(new WorkerAddress("127.0.0.1", port)),
         "test-secret-0123456789", quick, TlsConfig.disabled());
