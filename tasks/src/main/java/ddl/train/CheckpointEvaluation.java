@@ -40,15 +40,23 @@ public final class CheckpointEvaluation {
           + test.rows() + " test images");
     }
     Dataset noTraining = new Dataset(new float[0], new int[0], 0, test.features(), test.classes());
-    ClusterReplicas replicas = ClusterReplicas.start(cluster, new TrainTest(noTraining, test), spec, 0, 0,
-        new ModelState(c.weights(), c.velocity()), 0f, WireFormat.FP32);
-    long start = System.nanoTime();
-    LiveWorkers workers = new LiveWorkers(replicas, System.out::println,
-        cluster.config().transport().heartbeatInterval());
-    Evaluation eval = TestSetEvaluation.run(replicas, workers, "the evaluation");
-    double seconds = (System.nanoTime() - start) / 1e9;
-    TopK top = show == 0 ? null
-        : replicas.predict(workers.live()[0], test.slice(from, from + show).images(), show, k).await();
-    return new Outcome(eval, top, seconds);
+    try (ClusterReplicas replicas = ClusterReplicas.start(cluster, new TrainTest(noTraining, test), spec, 0, 0,
+        new ModelState(c.weights(), c.velocity()), 0f, WireFormat.FP32)) {
+      long start = System.nanoTime();
+      LiveWorkers workers = new LiveWorkers(replicas, System.out::println,
+          cluster.config().transport().heartbeatInterval());
+      Evaluation eval = TestSetEvaluation.run(replicas, workers, "the evaluation");
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (show == 0) {
+        return new Outcome(eval, null, seconds);
+      }
+      int[] live = workers.live();
+      if (live.length == 0) {
+        throw new ddl.train.driver.AllWorkersLostException("every worker was lost during the evaluation; start them"
+            + " (scripts/start) and evaluate again", null);
+      }
+      TopK top = replicas.predict(live[0], test.slice(from, from + show).images(), show, k).await();
+      return new Outcome(eval, top, seconds);
+    }
   }
 }

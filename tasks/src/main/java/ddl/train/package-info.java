@@ -24,8 +24,10 @@
  *   <li>{@code export}: a checkpoint as NumPy arrays.</li>
  * </ul>
  *
- * <p>Layers only refer downwards: {@code ddl.train} uses the rest; {@code replica} uses drivers,
+ * <p>Layers refer downwards: {@code ddl.train} uses the rest; {@code replica} uses drivers,
  * feed, models and data; {@code checkpoint} uses {@code driver} and {@code nn}; {@code feed} uses
  * {@code data} and {@code nn}; {@code nn} and {@code data} use neither drivers nor a cluster.
+ * {@code driver} and {@code ring} use each other (the ring driver runs the ring; the ring packs
+ * pieces in the drivers' {@link ddl.train.driver.WireFormat}).
  */
 package ddl.train;

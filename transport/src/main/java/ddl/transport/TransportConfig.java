@@ -75,6 +75,9 @@ public record TransportConfig(
 
   /** The same settings for links of {@code mbits} Mbit/s. */
   public TransportConfig withLinkMbits(int mbits) {
+    if (mbits < 1) {
+      throw new IllegalArgumentException("a link of " + mbits + " Mbit/s; give at least 1");
+    }
     return new TransportConfig(maxMessageBytes, maxInFlight, compressThresholdBytes, compressionLevel, mbits,
         callTimeout, connectTimeout, heartbeatInterval, writeQueueMaxBytes, runawayGrace, sessionKeep, shutdownGrace);
   }

@@ -7,7 +7,9 @@ import java.lang.reflect.Constructor;
  * Rethrows a worker's exception as its own class when the master has that class (the user's own
  * exception types, which were shipped from here): its message and the worker's stack, with the
  * {@link RemoteException} (which names the worker and the call site) as a suppressed exception.
- * JDK exceptions and DDL's own (transport, worker, master) stay {@link RemoteException}s.
+ * JDK exceptions and those of DDL's transport, worker and master stay {@link RemoteException}s;
+ * the training library's ({@code ddl.train}, shipped like a task's classes) are rethrown as
+ * themselves.
  */
 public final class RemoteFailures {
   private RemoteFailures() {}

@@ -21,6 +21,10 @@ public final class SavedModel {
     ModelSpec spec;
     if (flag != null) {
       int[][] shapes = c.shapes();
+      if (shapes.length == 0 || shapes[shapes.length - 1].length == 0) {
+        throw new IllegalArgumentException("checkpoint " + file + " holds no tensors that end in a layer of classes;"
+            + " it is not a model DDL can read");
+      }
       int classes = shapes[shapes.length - 1][0];
       spec = ModelSpec.parse(flag, new int[] {28, 28, 1}, classes);
     } else if (stored != null) {

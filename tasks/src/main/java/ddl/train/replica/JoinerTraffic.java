@@ -1,6 +1,7 @@
 package ddl.train.replica;
 
 import ddl.master.ProxyWorker;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -17,11 +18,16 @@ final class JoinerTraffic {
   private long closedSent;
   private long closedReceived;
 
-  /** Worker {@code worker} joined; its own counter of bytes sent stood at {@code bytesOut} (-1: unknown). */
+  /**
+   * Worker {@code worker} joined; its own counter of bytes sent stood at {@code bytesOut} (-1:
+   * unknown). A counter below the one of its first join means the worker restarted: it counts from
+   * there, since what its earlier process sent since joining is not known.
+   */
   synchronized void joined(int worker, long bytesOut) {
     joined.add(worker);
-    if (bytesOut >= 0) {
-      bytesOutAtJoin.putIfAbsent(worker, bytesOut);
+    Long then = bytesOutAtJoin.get(worker);
+    if (bytesOut >= 0 && (then == null || bytesOut < then)) {
+      bytesOutAtJoin.put(worker, bytesOut);
     }
   }
 
@@ -31,8 +37,9 @@ final class JoinerTraffic {
     closedReceived += connection.bytesReceived();
   }
 
-  synchronized Set<Integer> workers() {
-    return Set.copyOf(joined);
+  /** The workers that joined, in worker order. */
+  synchronized List<Integer> workers() {
+    return List.copyOf(joined);
   }
 
   /** The master's bytes to joiners: closed connections plus {@code open} ones. */

@@ -105,9 +105,11 @@ public final class PayloadCodec {
 
   private ByteBuf singleFrame(MessageOutput out, int size, FrameKind kind, long requestId, Object value) {
     byte[] bytes;
+    boolean sampled = false;
     if (out.contiguous()) {
       bytes = out.getBuffer();
-    } else if (size >= config.compressThresholdBytes() && sampleShrinks(out)) {
+    } else if (size >= config.compressThresholdBytes() && worthCompressing(out)) {
+      sampled = size > Compression.SAMPLE_BYTES;
       bytes = new byte[PREFIX + size];
       ByteBuf all = Unpooled.wrappedBuffer(bytes);
       all.writerIndex(PREFIX);
@@ -120,8 +122,9 @@ public final class PayloadCodec {
       return frame;
     }
     if (size >= config.compressThresholdBytes()) {
-      byte[] packed = Compression.compressIfWorthIt(bytes, PREFIX, size, config.compressionLevel(),
-          config.linkMbits());
+      // a sample of this message was already found to pay: compress the whole without a second one
+      byte[] packed = sampled ? Compression.compressSampled(bytes, PREFIX, size, config.compressionLevel())
+          : Compression.compressIfWorthIt(bytes, PREFIX, size, config.compressionLevel(), config.linkMbits());
       if (packed != null) {
         ByteBuf frame = Unpooled.buffer(PREFIX + packed.length);
         frame.writerIndex(PREFIX);
@@ -135,8 +138,14 @@ public final class PayloadCodec {
     return frame;
   }
 
-  /** Whether compressing the first bytes of the message pays on the configured link. */
-  private boolean sampleShrinks(MessageOutput out) {
+  /**
+   * Whether to try compressing the message: one no larger than a sample is compressed whole and
+   * kept if it shrinks enough; a larger one if compressing its first bytes pays on the link.
+   */
+  private boolean worthCompressing(MessageOutput out) {
+    if (out.size(PREFIX) <= Compression.SAMPLE_BYTES) {
+      return true;
+    }
     byte[] sample = new byte[(int) Math.min(out.size(PREFIX), Compression.SAMPLE_BYTES)];
     out.new Cursor(PREFIX).copyTo(Unpooled.wrappedBuffer(sample).clear(), sample.length);
     return Compression.pays(sample, config.compressionLevel(), config.linkMbits());
@@ -148,7 +157,7 @@ public final class PayloadCodec {
     head.writerIndex(PREFIX).writeLong(size);
     Frame.writePrefix(head, 0, kind, Frame.FLAG_MORE, requestId, 8);
     writer.write(head);
-    boolean compress = size >= config.compressThresholdBytes() && sampleShrinks(out);
+    boolean compress = size >= config.compressThresholdBytes() && worthCompressing(out);
     MessageOutput.Cursor cursor = out.new Cursor(PREFIX);
     while (cursor.hasMore()) {
       ByteBuf chunk = ChunkPool.take();
