@@ -99,6 +99,7 @@ public final class TaskEvaluate {
     ImageData images = ImageData.parse(o.data != null ? o.data : c.setting("data", "fashion-mnist"));
     ModelSpec spec = SavedModel.of(c, o.model, file);
     Dataset test = TrainingRun.loadData(images, 1, o.testRows).test();
+    CheckpointEvaluation.requireShowable(test, o.from, o.show, o.k);
     RunRecord record = new RunRecord(NAME);
     try (Cluster cluster = o.task.connect()) {
       CheckpointEvaluation.Outcome outcome = CheckpointEvaluation.run(cluster, c, spec, test, o.from, o.show, o.k);

@@ -30,15 +30,23 @@ public final class CheckpointEvaluation {
   public record Outcome(Evaluation test, TopK top, double seconds) {}
 
   /**
+   * Fails unless images {@code from} to {@code from + show} exist in {@code test} and it has at
+   * least {@code k} classes: checked before connecting, so that a wrong flag costs no data sent.
+   */
+  public static void requireShowable(Dataset test, int from, int show, int k) {
+    if (k > test.classes() || (long) from + show > test.rows()) {
+      throw new IllegalArgumentException("need --top-k <= " + test.classes() + " and --from + --show <= "
+          + test.rows() + " test images");
+    }
+  }
+
+  /**
    * Evaluates checkpoint {@code c}, holding model {@code spec}, on {@code cluster}'s workers over
    * {@code test}, and predicts the top {@code k} classes of its images {@code from} to
    * {@code from + show}.
    */
   public static Outcome run(Cluster cluster, Checkpoint c, ModelSpec spec, Dataset test, int from, int show, int k) {
-    if (k > test.classes() || (long) from + show > test.rows()) {
-      throw new IllegalArgumentException("need --top-k <= " + test.classes() + " and --from + --show <= "
-          + test.rows() + " test images");
-    }
+    requireShowable(test, from, show, k);
     Dataset noTraining = new Dataset(new float[0], new int[0], 0, test.features(), test.classes());
     try (ClusterReplicas replicas = ClusterReplicas.start(cluster, new TrainTest(noTraining, test), spec, 0, 0,
         new ModelState(c.weights(), c.velocity()), 0f, WireFormat.FP32)) {
